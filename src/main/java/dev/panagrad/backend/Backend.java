@@ -1,0 +1,79 @@
+package dev.panagrad.backend;
+
+import dev.panagrad.DType;
+import dev.panagrad.Device;
+import dev.panagrad.memory.CachingAllocator;
+
+import java.lang.foreign.MemorySegment;
+
+/**
+ * The kernels a device provides. Ops are defined once above this line (shape rules,
+ * dtype rules, autograd); a device implements only these. Every method receives fully
+ * checked arguments: shapes agree, offsets and strides stay inside the operands' storage,
+ * dtypes are the ones named. Offsets and strides are in elements.
+ */
+public interface Backend {
+    Device device();
+
+    /** The device's caching allocator. */
+    CachingAllocator allocator();
+
+    /** Operand 0 = op(operand 1). */
+    void unary(UnaryOp op, DType dt, Iter it, double p0, double p1);
+
+    /** Operand 0 = op(operand 1, operand 2); for comparisons operand 0 is bool and {@code dt} the inputs' type. */
+    void binary(BinaryOp op, DType dt, Iter it);
+
+    /** Operand 0 = op(operand 1, s), or op(s, operand 1) when {@code scalarFirst}. */
+    void binaryScalar(BinaryOp op, DType dt, Iter it, double s, boolean scalarFirst);
+
+    /** Operand 0 = operand 1 (bool) ? operand 2 : operand 3. */
+    void where(DType dt, Iter it);
+
+    /** Operand 0 (of {@code outType}) = operand 1 (of {@code inType}), converting. */
+    void copy(Iter it, DType outType, DType inType);
+
+    /** Operand 0 = value. */
+    void fill(Iter it, DType dt, double value);
+
+    /** Writes op over the inner dimensions for every outer index. */
+    void reduce(ReduceOp op, DType dt, Reduction r);
+
+    /** Writes the max (or min) and its flat inner index for every outer index. */
+    void argReduce(boolean max, DType dt, Reduction r);
+
+    /** Batched strided matrix product, see {@link Gemm}. */
+    void gemm(DType dt, Gemm g);
+
+    /**
+     * {@code out[p] = in[p with coordinate dim replaced by index[p]]} over the shape of
+     * {@code out}. {@code index} is int64 with element strides {@code indexStrides} over that
+     * shape (0 where it broadcasts); indices were checked to lie in {@code [0, inShape[dim])}.
+     */
+    void gather(DType dt, int[] shape, int dim,
+                MemorySegment out, long outOffset, long[] outStrides,
+                MemorySegment in, long inOffset, long[] inStrides,
+                MemorySegment index, long indexOffset, long[] indexStrides);
+
+    /** The reverse of {@link #gather}: {@code out[p with dim replaced by index[p]] += src[p]}. */
+    void scatterAdd(DType dt, int[] shape, int dim,
+                    MemorySegment out, long outOffset, long[] outStrides,
+                    MemorySegment src, long srcOffset, long[] srcStrides,
+                    MemorySegment index, long indexOffset, long[] indexStrides);
+
+    /**
+     * Fills {@code n} contiguous elements with random numbers from the counter-based
+     * generator: uniform in [a, b) ({@code normal} false) or normal with mean a and standard
+     * deviation b. Element i uses counter {@code counter + i}, so results do not depend on
+     * how the work is split.
+     */
+    void random(DType dt, long n, MemorySegment out, long outOffset, boolean normal,
+                double a, double b, long seed, long counter);
+
+    /**
+     * Softmax (or log-softmax) along one dimension of a contiguous input viewed as
+     * [outer, dim, inner], into a contiguous output of the same shape.
+     */
+    void softmax(DType dt, boolean log, long outer, long dim, long inner,
+                 MemorySegment in, long inOffset, MemorySegment out, long outOffset);
+}

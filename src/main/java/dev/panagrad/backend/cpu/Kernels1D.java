@@ -1,0 +1,52 @@
+package dev.panagrad.backend.cpu;
+
+import dev.panagrad.backend.BinaryOp;
+import dev.panagrad.backend.ReduceOp;
+import dev.panagrad.backend.UnaryOp;
+
+import java.lang.foreign.MemorySegment;
+
+/**
+ * One-dimensional CPU kernels for one element type: {@code n} elements from an element
+ * offset with an element stride per operand. The N-dimensional drivers of {@link CpuBackend}
+ * split work into such rows. Implementations: the generated Vector API classes
+ * ({@code FloatVectorKernels}, {@code DoubleVectorKernels}), their scalar fallbacks, and the
+ * integer and bool kernels.
+ */
+interface Kernels1D {
+    void unary(UnaryOp op, long n, MemorySegment x, long xo, long xs,
+               MemorySegment out, long oo, long os, double p0, double p1);
+
+    void binary(BinaryOp op, long n, MemorySegment a, long ao, long as,
+                MemorySegment b, long bo, long bs, MemorySegment out, long oo, long os);
+
+    /** {@code op(a, s)}, or {@code op(s, a)} when {@code scalarFirst}. */
+    void binaryScalar(BinaryOp op, long n, MemorySegment a, long ao, long as, double s,
+                      boolean scalarFirst, MemorySegment out, long oo, long os);
+
+    /** A comparison writing bool bytes (1 or 0) into {@code out}. */
+    void compare(BinaryOp op, long n, MemorySegment a, long ao, long as,
+                 MemorySegment b, long bo, long bs, MemorySegment out, long oo, long os);
+
+    void compareScalar(BinaryOp op, long n, MemorySegment a, long ao, long as, double s,
+                       boolean scalarFirst, MemorySegment out, long oo, long os);
+
+    /** {@code out = cond ? a : b}, cond a bool operand. */
+    void where(long n, MemorySegment c, long co, long cs, MemorySegment a, long ao, long as,
+               MemorySegment b, long bo, long bs, MemorySegment out, long oo, long os);
+
+    /** The reduction of {@code n} elements (widened to double; int64 sums stay exact below 2^53). */
+    double reduce(ReduceOp op, long n, MemorySegment x, long xo, long xs);
+
+    /** {@code acc[i] = op(acc[i], x[i])} for i &lt; n: a reduction over an outer dimension. */
+    void accumulate(ReduceOp op, long n, MemorySegment x, long xo, long xs,
+                    MemorySegment acc, long ao, long as);
+
+    /** Index of the first maximum (or minimum) of {@code n} elements; a NaN wins, as in PyTorch. */
+    long argReduce(boolean max, long n, MemorySegment x, long xo, long xs);
+
+    void fill(long n, MemorySegment out, long oo, long os, double value);
+
+    /** Same-type strided copy. */
+    void copy(long n, MemorySegment x, long xo, long xs, MemorySegment out, long oo, long os);
+}
