@@ -108,6 +108,79 @@ public final class F {
         return NnOps.embedding(ids, weight);
     }
 
+    /** 2-D convolution over [N, C, H, W] (or unbatched [C, H, W]); bias may be null. */
+    public static Tensor conv2d(Tensor x, Tensor weight, Tensor bias, int[] stride, int[] padding, int[] dilation,
+                                int groups) {
+        return ConvOps.conv2d(x, weight, bias, stride, padding, dilation, groups);
+    }
+
+    /** 2-D convolution with stride 1, no padding, no dilation, one group. */
+    public static Tensor conv2d(Tensor x, Tensor weight, Tensor bias) {
+        return ConvOps.conv2d(x, weight, bias, new int[] {1, 1}, new int[] {0, 0}, new int[] {1, 1}, 1);
+    }
+
+    /** Max pooling with a square kernel and stride = kernel. */
+    public static Tensor maxPool2d(Tensor x, int kernel) {
+        return PoolOps.pool2d(true, x, new int[] {kernel, kernel}, null, new int[] {0, 0}, new int[] {1, 1}, false, true);
+    }
+
+    /** Max pooling; a null or empty stride means stride = kernel. */
+    public static Tensor maxPool2d(Tensor x, int[] kernel, int[] stride, int[] padding, int[] dilation, boolean ceilMode) {
+        return PoolOps.pool2d(true, x, kernel, stride, padding, dilation, ceilMode, true);
+    }
+
+    /** Average pooling with a square kernel and stride = kernel. */
+    public static Tensor avgPool2d(Tensor x, int kernel) {
+        return PoolOps.pool2d(false, x, new int[] {kernel, kernel}, null, new int[] {0, 0}, new int[] {1, 1}, false, true);
+    }
+
+    /** Average pooling; {@code countIncludePad} counts padding in the divisor (PyTorch's default). */
+    public static Tensor avgPool2d(Tensor x, int[] kernel, int[] stride, int[] padding, boolean ceilMode,
+                                   boolean countIncludePad) {
+        return PoolOps.pool2d(false, x, kernel, stride, padding, new int[] {1, 1}, ceilMode, countIncludePad);
+    }
+
+    /** Average pooling to a fixed output size. */
+    public static Tensor adaptiveAvgPool2d(Tensor x, int outH, int outW) {
+        return PoolOps.adaptiveAvgPool2d(x, outH, outW);
+    }
+
+    /** Layer normalisation over the trailing {@code normalizedShape}; weight and bias may be null. */
+    public static Tensor layerNorm(Tensor x, int[] normalizedShape, Tensor weight, Tensor bias, double eps) {
+        return NormOps.layerNorm(x, normalizedShape, weight, bias, eps);
+    }
+
+    /** Layer normalisation with eps 1e-5. */
+    public static Tensor layerNorm(Tensor x, int[] normalizedShape, Tensor weight, Tensor bias) {
+        return NormOps.layerNorm(x, normalizedShape, weight, bias, 1e-5);
+    }
+
+    /**
+     * Batch normalisation over dimension 1. In training the batch statistics normalise and the
+     * running statistics (if given) are updated in place with {@code momentum}; otherwise the
+     * running statistics normalise.
+     */
+    public static Tensor batchNorm(Tensor x, Tensor runningMean, Tensor runningVar, Tensor weight, Tensor bias,
+                                   boolean training, double momentum, double eps) {
+        return NormOps.batchNorm(x, runningMean, runningVar, weight, bias, training, momentum, eps);
+    }
+
+    /** Zeroes elements with probability p and scales the rest by 1/(1-p) when training; else returns x. */
+    public static Tensor dropout(Tensor x, double p, boolean training) {
+        return NormOps.dropout(x, p, training);
+    }
+
+    /** Binary cross-entropy of logits, computed stably. */
+    public static Tensor binaryCrossEntropyWithLogits(Tensor x, Tensor target) {
+        return NormOps.binaryCrossEntropyWithLogits(x, target, null, null, Reduction.MEAN);
+    }
+
+    /** Binary cross-entropy of logits with optional element weights and positive-class weights. */
+    public static Tensor binaryCrossEntropyWithLogits(Tensor x, Tensor target, Tensor weight, Tensor posWeight,
+                                                      Reduction reduction) {
+        return NormOps.binaryCrossEntropyWithLogits(x, target, weight, posWeight, reduction);
+    }
+
     static int[] append(int[] shape, int last) {
         int[] r = Arrays.copyOf(shape, shape.length + 1);
         r[shape.length] = last;

@@ -76,4 +76,30 @@ public interface Backend {
      */
     void softmax(DType dt, boolean log, long outer, long dim, long inner,
                  MemorySegment in, long inOffset, MemorySegment out, long outOffset);
+
+    /**
+     * Unfolds contiguous images [n, c, h, w] into the contiguous column matrix
+     * [c*kh*kw, n*oh*ow] of {@code g} (zeros where the window hangs over the padding).
+     */
+    void im2col(DType dt, Conv2dGeometry g, MemorySegment x, long xOffset, MemorySegment col, long colOffset);
+
+    /** Adds a column matrix back into (zeroed or partial) images: the adjoint of {@link #im2col}. */
+    void col2im(DType dt, Conv2dGeometry g, MemorySegment col, long colOffset, MemorySegment x, long xOffset);
+
+    /**
+     * Max (recording int64 flat indices within each plane) or average pooling of
+     * {@code planes} contiguous h×w planes into contiguous oh×ow planes.
+     */
+    void pool2d(DType dt, PoolGeometry g, boolean max, boolean countIncludePad, int planes,
+                MemorySegment in, long inOffset, MemorySegment out, long outOffset,
+                MemorySegment indices, long indicesOffset);
+
+    /** The gradient of {@link #pool2d}, added into a zeroed {@code gradIn}. */
+    void pool2dBackward(DType dt, PoolGeometry g, boolean max, boolean countIncludePad, int planes,
+                        MemorySegment gradOut, long gradOutOffset, MemorySegment indices, long indicesOffset,
+                        MemorySegment gradIn, long gradInOffset);
+
+    /** Adaptive average pooling of contiguous planes to oh×ow (PyTorch's window rule), or its gradient. */
+    void adaptiveAvgPool2d(DType dt, boolean backward, int planes, int h, int w, int oh, int ow,
+                           MemorySegment in, long inOffset, MemorySegment out, long outOffset);
 }

@@ -4,6 +4,8 @@ import dev.panagrad.DType;
 import dev.panagrad.Device;
 import dev.panagrad.backend.Backend;
 import dev.panagrad.backend.BinaryOp;
+import dev.panagrad.backend.Conv2dGeometry;
+import dev.panagrad.backend.PoolGeometry;
 import dev.panagrad.backend.Gemm;
 import dev.panagrad.backend.Iter;
 import dev.panagrad.backend.ReduceOp;
@@ -256,5 +258,38 @@ public final class CpuBackend implements Backend {
         } else {
             k.binaryScalar(BinaryOp.MUL, n, out, oo, stride, 1.0 / sum, false, out, oo, stride);
         }
+    }
+
+    // ---------------------------------------------------------------- images
+
+    @Override
+    public void im2col(DType dt, Conv2dGeometry g, MemorySegment x, long xOffset, MemorySegment col, long colOffset) {
+        CpuSpatial.im2col(dt, g, x, xOffset, col, colOffset);
+    }
+
+    @Override
+    public void col2im(DType dt, Conv2dGeometry g, MemorySegment col, long colOffset, MemorySegment x, long xOffset) {
+        CpuSpatial.col2im(dt, g, col, colOffset, x, xOffset);
+    }
+
+    @Override
+    public void pool2d(DType dt, PoolGeometry g, boolean max, boolean countIncludePad, int planes,
+                       MemorySegment in, long inOffset, MemorySegment out, long outOffset,
+                       MemorySegment indices, long indicesOffset) {
+        CpuSpatial.pool(dt, g, max, countIncludePad, planes, in, inOffset, out, outOffset, indices, indicesOffset);
+    }
+
+    @Override
+    public void pool2dBackward(DType dt, PoolGeometry g, boolean max, boolean countIncludePad, int planes,
+                               MemorySegment gradOut, long gradOutOffset, MemorySegment indices, long indicesOffset,
+                               MemorySegment gradIn, long gradInOffset) {
+        CpuSpatial.poolBackward(dt, g, max, countIncludePad, planes, gradOut, gradOutOffset, indices, indicesOffset,
+                gradIn, gradInOffset);
+    }
+
+    @Override
+    public void adaptiveAvgPool2d(DType dt, boolean backward, int planes, int h, int w, int oh, int ow,
+                                  MemorySegment in, long inOffset, MemorySegment out, long outOffset) {
+        CpuSpatial.adaptiveAvg(dt, backward, planes, h, w, oh, ow, in, inOffset, out, outOffset);
     }
 }
