@@ -11,4 +11,7 @@ module dev.panagrad {
     requires com.fasterxml.jackson.core;
 
     exports dev.panagrad;
+    exports dev.panagrad.nn;
+    exports dev.panagrad.optim;
+    exports dev.panagrad.io;
 }

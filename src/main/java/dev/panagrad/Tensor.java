@@ -32,6 +32,10 @@ public final class Tensor implements AutoCloseable {
     private static final boolean RECORD_RELEASE_SITES = Storage.LEAK_CHECK
             || Boolean.getBoolean("panagrad.debugRelease");
 
+    static {
+        dev.panagrad.internal.Internals.set(new InternalAccess());
+    }
+
     final int[] shape;
     final long[] strides;
     final long offset;
@@ -166,6 +170,20 @@ public final class Tensor implements AutoCloseable {
             g.release(reason);
         }
         storage.release();
+    }
+
+    /**
+     * Takes this tensor out of scope management: it survives every enclosing {@link Scope}
+     * and lives until {@link #close()} (the garbage collector frees it as a last resort).
+     * Modules use this for their parameters. Returns this tensor.
+     */
+    public Tensor keep() {
+        checkAlive("keep");
+        if (scope != null) {
+            scope = null;
+            storage.watch();
+        }
+        return this;
     }
 
     /** True once this tensor was released (by its scope or {@link #close()}). */

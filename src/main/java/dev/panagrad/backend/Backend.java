@@ -102,4 +102,15 @@ public interface Backend {
     /** Adaptive average pooling of contiguous planes to oh×ow (PyTorch's window rule), or its gradient. */
     void adaptiveAvgPool2d(DType dt, boolean backward, int planes, int h, int w, int oh, int ow,
                            MemorySegment in, long inOffset, MemorySegment out, long outOffset);
+
+    /** A fused in-place SGD update of n contiguous elements (see the CPU kernels for the exact formula). */
+    void sgdUpdate(DType dt, long n, MemorySegment p, long pOffset, MemorySegment g, long gOffset,
+                   MemorySegment buf, long bufOffset, double lr, double momentum, double dampening,
+                   double weightDecay, boolean nesterov, boolean first);
+
+    /** A fused in-place Adam/AdamW update of n contiguous elements; {@code vmax} null without amsgrad. */
+    void adamUpdate(DType dt, long n, MemorySegment p, long pOffset, MemorySegment g, long gOffset,
+                    MemorySegment m, long mOffset, MemorySegment v, long vOffset, MemorySegment vmax, long vmaxOffset,
+                    double lr, double beta1, double beta2, double eps, double weightDecay, boolean decoupled,
+                    double bc1, double bc2Sqrt);
 }

@@ -136,4 +136,17 @@ final class BoolKernels implements Kernels1D {
         }
         for (long i = 0; i < n; i++) out.set(B, oo + i * os, x.get(B, xo + i * xs));
     }
+
+    @Override
+    public void sgd(long n, MemorySegment p, long po, MemorySegment g, long go, MemorySegment buf, long bo,
+                    double lr, double momentum, double dampening, double weightDecay, boolean nesterov, boolean first) {
+        throw new IllegalArgumentException("optimizers update floating point parameters only");
+    }
+
+    @Override
+    public void adam(long n, MemorySegment p, long po, MemorySegment g, long go, MemorySegment m, long mo,
+                     MemorySegment v, long vo, MemorySegment vmax, long vmo, double lr, double beta1, double beta2,
+                     double eps, double weightDecay, boolean decoupled, double bc1, double bc2Sqrt) {
+        throw new IllegalArgumentException("optimizers update floating point parameters only");
+    }
 }

@@ -292,4 +292,34 @@ public final class CpuBackend implements Backend {
                                   MemorySegment in, long inOffset, MemorySegment out, long outOffset) {
         CpuSpatial.adaptiveAvg(dt, backward, planes, h, w, oh, ow, in, inOffset, out, outOffset);
     }
+
+    // ---------------------------------------------------------------- optimizers
+
+    @Override
+    public void sgdUpdate(DType dt, long n, MemorySegment p, long pOffset, MemorySegment g, long gOffset,
+                          MemorySegment buf, long bufOffset, double lr, double momentum, double dampening,
+                          double weightDecay, boolean nesterov, boolean first) {
+        Kernels1D k = KernelSelection.of(dt);
+        if (n <= GRAIN) {
+            k.sgd(n, p, pOffset, g, gOffset, buf, bufOffset, lr, momentum, dampening, weightDecay, nesterov, first);
+            return;
+        }
+        CpuParallel.forRange(n, GRAIN, (s, e) -> k.sgd(e - s, p, pOffset + s, g, gOffset + s, buf, bufOffset + s,
+                lr, momentum, dampening, weightDecay, nesterov, first));
+    }
+
+    @Override
+    public void adamUpdate(DType dt, long n, MemorySegment p, long pOffset, MemorySegment g, long gOffset,
+                           MemorySegment m, long mOffset, MemorySegment v, long vOffset, MemorySegment vmax,
+                           long vmaxOffset, double lr, double beta1, double beta2, double eps, double weightDecay,
+                           boolean decoupled, double bc1, double bc2Sqrt) {
+        Kernels1D k = KernelSelection.of(dt);
+        if (n <= GRAIN) {
+            k.adam(n, p, pOffset, g, gOffset, m, mOffset, v, vOffset, vmax, vmaxOffset, lr, beta1, beta2, eps,
+                    weightDecay, decoupled, bc1, bc2Sqrt);
+            return;
+        }
+        CpuParallel.forRange(n, GRAIN, (s, e) -> k.adam(e - s, p, pOffset + s, g, gOffset + s, m, mOffset + s,
+                v, vOffset + s, vmax, vmaxOffset + s, lr, beta1, beta2, eps, weightDecay, decoupled, bc1, bc2Sqrt));
+    }
 }

@@ -49,4 +49,22 @@ interface Kernels1D {
 
     /** Same-type strided copy. */
     void copy(long n, MemorySegment x, long xo, long xs, MemorySegment out, long oo, long os);
+
+    /**
+     * One SGD update of n contiguous parameters, in place (PyTorch's order of operations):
+     * d = g + wd*p; with momentum: buf = first ? d : momentum*buf + (1-dampening)*d, and
+     * d = nesterov ? d + momentum*buf : buf; then p -= lr*d.
+     */
+    void sgd(long n, MemorySegment p, long po, MemorySegment g, long go, MemorySegment buf, long bo,
+             double lr, double momentum, double dampening, double weightDecay, boolean nesterov, boolean first);
+
+    /**
+     * One Adam (or, with {@code decoupled}, AdamW) update of n contiguous parameters in place:
+     * m = b1*m + (1-b1)*g; v = b2*v + (1-b2)*g*g; (amsgrad: vmax = max(vmax, v), used for v);
+     * p -= (lr/bc1) * m / (sqrt(v)/bc2Sqrt + eps). Weight decay adds wd*p to g (Adam) or
+     * scales p by (1 - lr*wd) first (AdamW). {@code vmax} is null without amsgrad.
+     */
+    void adam(long n, MemorySegment p, long po, MemorySegment g, long go, MemorySegment m, long mo,
+              MemorySegment v, long vo, MemorySegment vmax, long vmo, double lr, double beta1, double beta2,
+              double eps, double weightDecay, boolean decoupled, double bc1, double bc2Sqrt);
 }
