@@ -310,6 +310,17 @@ final class Pointwise {
                     return new Tensor[] {ga, gb};
                 }, a, b, SavedTensor.input(a), SavedTensor.input(b));
             }
+            case REMAINDER -> Record.node(out, "RemainderBackward1", (g, n) -> {
+                Tensor ga = n.needsInputGrad(0) ? Record.sumTo(g, as) : null;
+                Tensor gb = null;
+                if (n.needsInputGrad(1)) {
+                    Tensor x = n.saved(0), y = n.saved(1);
+                    Tensor quotient = x.sub(n.saved(2)).div(y); // floor(x / y)
+                    gb = Record.sumTo(g.mul(quotient).neg(), bs);
+                }
+                return new Tensor[] {ga, gb};
+            }, a, b, b.requiresGrad ? SavedTensor.input(a) : null, b.requiresGrad ? SavedTensor.input(b) : null,
+                    b.requiresGrad ? SavedTensor.output(out) : null);
             default -> throw new AssertionError(op + " has no gradient");
         }
     }
@@ -352,6 +363,7 @@ final class Pointwise {
                         Record.node(out, "DivBackward1", (g, n) -> new Tensor[] {g.div(s)}, a);
                     }
                 }
+                case REMAINDER -> Record.node(out, "RemainderBackward0", (g, n) -> new Tensor[] {g}, a);
                 default -> throw new AssertionError(op + " with a scalar has no gradient here");
             }
         }

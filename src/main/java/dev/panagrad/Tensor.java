@@ -603,6 +603,19 @@ public final class Tensor implements AutoCloseable {
         return Pointwise.powScalar(this, exponent, true);
     }
 
+    /** Python's {@code %}: the remainder with the sign of the divisor. */
+    public Tensor remainder(Tensor other) {
+        return Pointwise.binary("remainder", BinaryOp.REMAINDER, this, other);
+    }
+
+    public Tensor remainder(double s) {
+        return Pointwise.scalarOp("remainder", BinaryOp.REMAINDER, this, s, false, false);
+    }
+
+    public Tensor remainder(long s) {
+        return Pointwise.scalarOp("remainder", BinaryOp.REMAINDER, this, s, true, false);
+    }
+
     /** Elementwise maximum (NaN propagates). */
     public Tensor maximum(Tensor other) {
         return Pointwise.binary("maximum", BinaryOp.MAXIMUM, this, other);

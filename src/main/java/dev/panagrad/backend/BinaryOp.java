@@ -17,6 +17,8 @@ public enum BinaryOp {
     GELU_BACKWARD,
     /** g * silu'(x), x the silu input. */
     SILU_BACKWARD,
+    /** Python's %: a - floor(a / b) * b (the sign of b). */
+    REMAINDER,
     EQ, NE, LT, LE, GT, GE;
 
     /** True for the six comparisons, whose result is bool. */

@@ -41,6 +41,10 @@ final class LongKernels implements Kernels1D {
                 if (b == 0) throw new ArithmeticException("integer division by zero");
                 yield Math.floorDiv(a, b);
             }
+            case REMAINDER -> {
+                if (b == 0) throw new ArithmeticException("integer remainder by zero");
+                yield Math.floorMod(a, b);
+            }
             default -> throw new IllegalArgumentException(op + " is not defined for int64");
         };
     }
