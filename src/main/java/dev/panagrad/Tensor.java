@@ -1119,6 +1119,28 @@ public final class Tensor implements AutoCloseable {
         return IndexOps.gather(this, dim, index);
     }
 
+    /** Sorts along {@code dim} (stable; NaN counts as the largest value): values and their int64 positions. */
+    public ValuesIndices sort(int dim, boolean descending) {
+        return SortOps.sort(this, dim, descending);
+    }
+
+    /** The int64 positions that sort this tensor along {@code dim}. */
+    public Tensor argsort(int dim, boolean descending) {
+        ValuesIndices vi = SortOps.sort(this, dim, descending);
+        vi.values().close();
+        return vi.indices();
+    }
+
+    /** A random permutation of 0..n-1 (int64) from the default generator. */
+    public static Tensor randperm(long n) {
+        return SortOps.randperm(n, Generator.DEFAULT);
+    }
+
+    /** A random permutation of 0..n-1 (int64) from {@code gen}. */
+    public static Tensor randperm(Generator gen, long n) {
+        return SortOps.randperm(n, gen);
+    }
+
     /** Concatenates tensors along an existing dimension. */
     public static Tensor cat(List<Tensor> tensors, int dim) {
         return JoinOps.cat(tensors, dim);
