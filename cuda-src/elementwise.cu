@@ -13,6 +13,7 @@ __global__ void add_f32_kernel(const float *__restrict__ a, const float *__restr
     }
 }
 
+// At most 65535 blocks (x 256 threads = 16.7M elements a pass); larger n loop in the kernel.
 int grid_for(int64_t n, int block) {
     int64_t blocks = (n + block - 1) / block;
     return (int) (blocks > 65535 ? 65535 : (blocks < 1 ? 1 : blocks));
