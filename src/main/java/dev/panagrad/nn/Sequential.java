@@ -2,7 +2,12 @@ package dev.panagrad.nn;
 
 import dev.panagrad.Tensor;
 
-/** Modules applied in order; children are named "0", "1", ... as in PyTorch. */
+/**
+ * Modules applied in order; children are named "0", "1", ... as in PyTorch. Each
+ * intermediate output is released as soon as the next module has consumed it (what
+ * backward needs was saved by the ops themselves), so a deep stack holds only the
+ * activations backward really needs, not every layer's output until the scope closes.
+ */
 public class Sequential extends Module {
     private int size;
 
@@ -39,7 +44,11 @@ public class Sequential extends Module {
     @Override
     public Tensor forward(Tensor x) {
         Tensor y = x;
-        for (int i = 0; i < size; i++) y = get(i).forward(y);
+        for (int i = 0; i < size; i++) {
+            Tensor next = get(i).forward(y);
+            if (y != x && y != next) y.close();
+            y = next;
+        }
         return y;
     }
 }
