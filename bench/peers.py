@@ -1,0 +1,105 @@
+"""Measures the peers of BENCHMARKS.md on this machine: PyTorch (Debian's python3-torch) and
+NumPy/OpenBLAS, with the same workloads as panagrad's JMH suite, so that ratios compare
+figures taken on one machine in one run.
+
+    /usr/bin/python3 bench/peers.py OUT.json
+
+Every figure is the median of several repetitions. Runs each thread count in a fresh
+process (OpenBLAS fixes its thread count at import).
+"""
+import json, os, subprocess, sys, time
+
+WORKLOADS = r'''
+import json, sys, time, statistics
+import numpy as np
+import torch
+import torch.nn as nn
+import torch.nn.functional as F
+threads = int(sys.argv[1])
+torch.set_num_threads(threads)
+res = {}
+
+def med(f, reps=7, inner=1):
+    ts = []
+    for _ in range(reps):
+        t0 = time.perf_counter()
+        for _ in range(inner):
+            f()
+        ts.append((time.perf_counter() - t0) / inner)
+    return statistics.median(ts)
+
+N = 1 << 24
+a = torch.randn(N); b = torch.rand(N) + 0.5; c = torch.empty(N)
+for name, fn, out_fn, nbytes in (
+        ("add", lambda: a + b, lambda: torch.add(a, b, out=c), 12),
+        ("mul", lambda: a * b, lambda: torch.mul(a, b, out=c), 12),
+        ("relu", lambda: torch.relu(a), lambda: torch.clamp(a, min=0, out=c), 8),
+        ("exp", lambda: torch.exp(a), lambda: torch.exp(a, out=c), 8)):
+    fn(); out_fn()
+    res[f"elementwise.{name}.new.ms"] = med(fn) * 1e3
+    res[f"elementwise.{name}.existing.ms"] = med(out_fn) * 1e3
+x = torch.randn(4096, 4096); y = torch.empty(4096, 4096)
+res["reduce.sumAll.ms"] = med(lambda: x.sum()) * 1e3
+res["reduce.sumDim1.ms"] = med(lambda: x.sum(1)) * 1e3
+res["reduce.softmaxDim1.new.ms"] = med(lambda: torch.softmax(x, 1), reps=5) * 1e3
+res["reduce.softmaxDim1.existing.ms"] = med(lambda: torch.softmax(x, 1, out=y), reps=5) * 1e3
+for n in (64, 128, 256, 512, 1024, 2048):
+    A = np.random.rand(n, n).astype(np.float32); B = np.random.rand(n, n).astype(np.float32)
+    A @ B
+    reps = 9 if n <= 512 else 5
+    inner = max(1, int(2e8 / (2 * n ** 3)))
+    res[f"gemm.{n}.gflops"] = 2 * n ** 3 / med(lambda: A @ B, reps=reps, inner=inner) / 1e9
+for el in (1, 16):
+    v = torch.ones(el, requires_grad=True)
+    def chain():
+        t = v
+        for i in range(1000):
+            t = t + 0.5 if i % 2 == 0 else t * 0.999
+        return t
+    fw, bw, ng = [], [], []
+    for _ in range(9):
+        t0 = time.perf_counter(); t = chain(); t1 = time.perf_counter()
+        (t if el == 1 else t.sum()).backward(); t2 = time.perf_counter()
+        with torch.no_grad():
+            t3 = time.perf_counter(); chain(); t4 = time.perf_counter()
+        fw.append(t1 - t0); bw.append(t2 - t1); ng.append(t4 - t3)
+    res[f"tape.{el}.forward.us"] = statistics.median(fw) * 1e3
+    res[f"tape.{el}.backward.us"] = statistics.median(bw) * 1e3
+    res[f"tape.{el}.forwardNoGrad.us"] = statistics.median(ng) * 1e3
+def step_bench(model, opt, xb, yb):
+    def step():
+        opt.zero_grad(); F.cross_entropy(model(xb), yb).backward(); opt.step()
+    for _ in range(5): step()
+    return med(step, reps=7, inner=5) * 1e3
+torch.manual_seed(0)
+for optname in ("sgd", "adam"):
+    for batch in (64, 256):
+        m = nn.Sequential(nn.Linear(784, 512), nn.ReLU(), nn.Linear(512, 512), nn.ReLU(), nn.Linear(512, 10))
+        o = torch.optim.SGD(m.parameters(), lr=0.01, momentum=0.9) if optname == "sgd" else torch.optim.Adam(m.parameters(), lr=1e-3)
+        res[f"train.mlp-{optname}-{batch}.ms"] = step_bench(m, o, torch.randn(batch, 784), torch.randint(0, 10, (batch,)))
+cnn = nn.Sequential(nn.Conv2d(1, 16, 3, padding=1), nn.ReLU(), nn.MaxPool2d(2), nn.Conv2d(16, 32, 3, padding=1), nn.ReLU(),
+                    nn.MaxPool2d(2), nn.Flatten(), nn.Linear(1568, 10))
+res["train.cnn-sgd-64.ms"] = step_bench(cnn, torch.optim.SGD(cnn.parameters(), lr=0.01, momentum=0.9),
+                                        torch.randn(64, 1, 28, 28), torch.randint(0, 10, (64,)))
+print(json.dumps(res))
+'''
+
+
+def main():
+    out = sys.argv[1] if len(sys.argv) > 1 else "peers.json"
+    env = {k: v for k, v in os.environ.items() if k not in ("OPENBLAS_CORETYPE", "OPENBLAS_L2_SIZE")}
+    result = {}
+    for threads in (1, 2):
+        e = dict(env, OPENBLAS_NUM_THREADS=str(threads), OMP_NUM_THREADS=str(threads))
+        t0 = time.time()
+        p = subprocess.run([sys.executable, "-c", WORKLOADS, str(threads)], env=e, capture_output=True, text=True)
+        if p.returncode != 0:
+            sys.stderr.write(p.stderr)
+            sys.exit(p.returncode)
+        result[str(threads)] = json.loads(p.stdout.strip().splitlines()[-1])
+        print(f"peers with {threads} thread(s) measured in {time.time() - t0:.0f} s", file=sys.stderr)
+    json.dump(result, open(out, "w"), indent=1)
+
+
+if __name__ == "__main__":
+    main()
