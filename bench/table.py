@@ -36,7 +36,7 @@ def rows(jmh):
             op = method.replace("New", "").replace("Inplace", "")
             bytes_ = 12 if op in ("add", "mul") else 8
             kind = "existing" if method.endswith("Inplace") else "new"
-            yield f"elementwise.{op}.{kind}", t, "GB/s", bytes_ * MB_16M / score / 1000 * 1000 / 1000 * 1000 / 1000, True
+            yield f"elementwise.{op}.{kind}", t, "GB/s", bytes_ * MB_16M / score, True
         elif cls == "ReductionBench":
             yield f"reduce.{method}" + (".new" if method == "softmaxDim1" else ""), t, "ms", score, False
         elif cls == "GemmBench" and "n" in p:
