@@ -349,21 +349,27 @@ final class Pointwise {
         Tensor out = scalarRaw(op, a, s, scalarFirst, dt);
         if (!op.isComparison() && Record.needed(a)) {
             switch (op) {
-                case ADD -> Record.node(out, "AddBackward1", (g, n) -> new Tensor[] {g}, a);
-                case SUB -> Record.node(out, scalarFirst ? "RsubBackward1" : "SubBackward1",
+                case ADD -> Record.node(out, "AddBackward0", (g, n) -> new Tensor[] {g}, a);
+                case SUB -> Record.node(out, scalarFirst ? "RsubBackward1" : "SubBackward0",
                         (g, n) -> new Tensor[] {scalarFirst ? g.neg() : g}, a);
-                case MUL -> Record.node(out, "MulBackward1", (g, n) -> new Tensor[] {g.mul(s)}, a);
+                case MUL -> Record.node(out, "MulBackward0", (g, n) -> new Tensor[] {g.mul(s)}, a);
                 case DIV -> {
                     if (scalarFirst) {
-                        Record.node(out, "DivBackward1", (g, n) -> {
+                        Record.node(out, "MulBackward0", (g, n) -> { // PyTorch's name: s / x is s * x^-1
                             Tensor y = n.saved(0);
                             return new Tensor[] {g.mul(y.square()).mul(-1.0 / s)};
                         }, a, SavedTensor.output(out));
                     } else {
-                        Record.node(out, "DivBackward1", (g, n) -> new Tensor[] {g.div(s)}, a);
+                        Record.node(out, "DivBackward0", (g, n) -> new Tensor[] {g.div(s)}, a);
                     }
                 }
                 case REMAINDER -> Record.node(out, "RemainderBackward0", (g, n) -> new Tensor[] {g}, a);
+                case POW -> {
+                    if (!scalarFirst) throw new AssertionError("tensor ** scalar goes through powScalar");
+                    double logBase = Math.log(s); // d(s^x)/dx = s^x ln s
+                    Record.node(out, "PowBackward2", (g, n) -> new Tensor[] {g.mul(n.saved(0)).mul(logBase)},
+                            a, SavedTensor.output(out));
+                }
                 default -> throw new AssertionError(op + " with a scalar has no gradient here");
             }
         }
@@ -382,6 +388,15 @@ final class Pointwise {
         else out = unaryRaw(UnaryOp.POW_SCALAR, x, dt, p, 0);
         if (Record.needed(x)) recordUnary("pow", UnaryOp.POW_SCALAR, x, out, p);
         return out;
+    }
+
+    /** The tanh approximation of GELU, composed of differentiable ops. */
+    static Tensor geluTanh(Tensor x) {
+        x.checkAlive("gelu");
+        try (Scope tmp = Scope.open()) {
+            Tensor inner = x.add(x.pow(3L).mul(0.044715)).mul(0.7978845608028654); // sqrt(2/pi)
+            return tmp.keep(x.mul(0.5).mul(inner.tanh().add(1.0)));
+        }
     }
 
     static Tensor clamp(Tensor x, double min, double max) {

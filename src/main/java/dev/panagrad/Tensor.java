@@ -603,6 +603,11 @@ public final class Tensor implements AutoCloseable {
         return Pointwise.powScalar(this, exponent, true);
     }
 
+    /** {@code base ** exponent} for a scalar base (PyTorch's {@code torch.pow(2.0, x)}). */
+    public static Tensor pow(double base, Tensor exponent) {
+        return Pointwise.scalarOp("pow", BinaryOp.POW, exponent, base, false, true);
+    }
+
     /** Python's {@code %}: the remainder with the sign of the divisor. */
     public Tensor remainder(Tensor other) {
         return Pointwise.binary("remainder", BinaryOp.REMAINDER, this, other);
@@ -673,6 +678,19 @@ public final class Tensor implements AutoCloseable {
     /** The exact (erf) GELU, PyTorch's default. */
     public Tensor gelu() {
         return Pointwise.unary("gelu", UnaryOp.GELU, this);
+    }
+
+    /**
+     * GELU with PyTorch's {@code approximate} argument: {@code "none"} (the exact erf form) or
+     * {@code "tanh"} ({@code 0.5 x (1 + tanh(sqrt(2/pi) (x + 0.044715 x^3)))}).
+     */
+    public Tensor gelu(String approximate) {
+        return switch (approximate) {
+            case "none" -> gelu();
+            case "tanh" -> Pointwise.geluTanh(this);
+            default -> throw new IllegalArgumentException("gelu: approximate must be \"none\" or \"tanh\", got \""
+                    + approximate + "\"");
+        };
     }
 
     /** x * sigmoid(x). */
