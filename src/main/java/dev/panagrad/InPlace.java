@@ -195,10 +195,10 @@ final class InPlace {
         self.backend.binaryScalar(op, self.dtype, selfIter(self, null), s, false);
         bump(self);
         rewrite(self, null, (selfEdge, unused) -> switch (op) {
-            case ADD -> new FnNode("AddBackward1", new Node[] {selfEdge}, (g, n) -> new Tensor[] {g}, null);
-            case SUB -> new FnNode("SubBackward1", new Node[] {selfEdge}, (g, n) -> new Tensor[] {g}, null);
-            case MUL -> new FnNode("MulBackward1", new Node[] {selfEdge}, (g, n) -> new Tensor[] {g.mul(s)}, null);
-            case DIV -> new FnNode("DivBackward1", new Node[] {selfEdge}, (g, n) -> new Tensor[] {g.div(s)}, null);
+            case ADD -> new FnNode("AddBackward0", new Node[] {selfEdge}, (g, n) -> new Tensor[] {g}, null);
+            case SUB -> new FnNode("SubBackward0", new Node[] {selfEdge}, (g, n) -> new Tensor[] {g}, null);
+            case MUL -> new FnNode("MulBackward0", new Node[] {selfEdge}, (g, n) -> new Tensor[] {g.mul(s)}, null);
+            case DIV -> new FnNode("DivBackward0", new Node[] {selfEdge}, (g, n) -> new Tensor[] {g.div(s)}, null);
             default -> throw new AssertionError(op + " in place has no gradient");
         });
         return self;

@@ -349,18 +349,18 @@ final class Pointwise {
         Tensor out = scalarRaw(op, a, s, scalarFirst, dt);
         if (!op.isComparison() && Record.needed(a)) {
             switch (op) {
-                case ADD -> Record.node(out, "AddBackward1", (g, n) -> new Tensor[] {g}, a);
-                case SUB -> Record.node(out, scalarFirst ? "RsubBackward1" : "SubBackward1",
+                case ADD -> Record.node(out, "AddBackward0", (g, n) -> new Tensor[] {g}, a);
+                case SUB -> Record.node(out, scalarFirst ? "RsubBackward1" : "SubBackward0",
                         (g, n) -> new Tensor[] {scalarFirst ? g.neg() : g}, a);
-                case MUL -> Record.node(out, "MulBackward1", (g, n) -> new Tensor[] {g.mul(s)}, a);
+                case MUL -> Record.node(out, "MulBackward0", (g, n) -> new Tensor[] {g.mul(s)}, a);
                 case DIV -> {
                     if (scalarFirst) {
-                        Record.node(out, "DivBackward1", (g, n) -> {
+                        Record.node(out, "MulBackward0", (g, n) -> { // PyTorch computes s / x as reciprocal(x) * s
                             Tensor y = n.saved(0);
                             return new Tensor[] {g.mul(y.square()).mul(-1.0 / s)};
                         }, a, SavedTensor.output(out));
                     } else {
-                        Record.node(out, "DivBackward1", (g, n) -> new Tensor[] {g.div(s)}, a);
+                        Record.node(out, "DivBackward0", (g, n) -> new Tensor[] {g.div(s)}, a);
                     }
                 }
                 case REMAINDER -> Record.node(out, "RemainderBackward0", (g, n) -> new Tensor[] {g}, a);
