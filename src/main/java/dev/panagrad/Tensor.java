@@ -272,7 +272,8 @@ public final class Tensor implements AutoCloseable {
     /**
      * The memory of this tensor, zero-copy: a segment covering exactly its elements.
      * Requires a contiguous CPU tensor (call {@link #contiguous()} first otherwise). The
-     * segment is valid while this tensor (or a view of it) is alive.
+     * segment is valid while this tensor (or a view of it) is alive; once the memory is
+     * released, accessing the segment throws {@link IllegalStateException}.
      */
     public MemorySegment segment() {
         checkAlive("segment");
@@ -283,7 +284,7 @@ public final class Tensor implements AutoCloseable {
         if (device().kind() != Device.Kind.CPU) {
             throw new IllegalStateException("segment: the tensor lives on " + device() + "; copy it with to(Device.CPU) first");
         }
-        return storage.segment().asSlice(offset * dtype.byteSize(), numel * dtype.byteSize());
+        return storage.exposedSegment().asSlice(offset * dtype.byteSize(), numel * dtype.byteSize());
     }
 
     /**
