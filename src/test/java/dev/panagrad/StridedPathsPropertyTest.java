@@ -59,6 +59,7 @@ class StridedPathsPropertyTest {
             new Unary("pow(2L)", Domain.ANY, x -> x.pow(2L), x -> x * x),
             new Unary("clamp", Domain.ANY, x -> x.clamp(-0.5, 0.75), x -> Math.min(0.75, Math.max(-0.5, x))),
             new Unary("clampMin", Domain.ANY, x -> x.clampMin(0.25), x -> Math.max(0.25, x)),
+            new Unary("clampMax", Domain.ANY, x -> x.clampMax(-0.25), x -> Math.min(-0.25, x)),
             new Unary("add(s)", Domain.ANY, x -> x.add(1.5), x -> x + 1.5),
             new Unary("sub(s)", Domain.ANY, x -> x.sub(0.25), x -> x - 0.25),
             new Unary("mul(s)", Domain.ANY, x -> x.mul(-3.0), x -> x * -3),

@@ -295,6 +295,17 @@ class TensorCreationTest {
         }
     }
 
+    /** The release site skips panagrad's Tensor and Scope frames only, not classes whose names merely start alike. */
+    @Test
+    void aReleasedTensorNamesTheLineThatReleasedIt() {
+        org.junit.jupiter.api.Assumptions.assumeTrue(Boolean.getBoolean("panagrad.leakCheck"), "sites are recorded in leak-check mode");
+        Tensor t = Tensor.zeros(2);
+        t.close();
+        IllegalStateException e = assertThrows(IllegalStateException.class, t::toFloatArray);
+        assertTrue(e.getMessage().contains("released at dev.panagrad.TensorCreationTest.aReleasedTensorNamesTheLineThatReleasedIt("),
+                e.getMessage());
+    }
+
     @Test
     void randomFloatsNeedAFloatingPointDtype() {
         assertThrows(DTypeMismatchException.class, () -> Tensor.rand(DType.INT64, 3));
