@@ -136,7 +136,7 @@ class StridedReductionsPropertyTest {
         StridedCases c = new StridedCases(SEED);
         for (DType dt : new DType[] {DType.FLOAT32, DType.FLOAT64}) {
             double r = dt == DType.FLOAT64 ? 1e-10 : 1e-5;
-            for (int[] shape : shapes(c, 10, dt == DType.FLOAT32)) {
+            for (int[] shape : shapes(c, 8, dt == DType.FLOAT32)) {
                 try (Scope s = Scope.open()) {
                     Tensor x = c.strided(shape, dt, Domain.ANY);
                     int nd = shape.length;
