@@ -57,6 +57,11 @@ final class LinearAlgebra {
             }
         }
         if (ra >= 2 && rb >= 2) return batched("matmul", a, b, ra == 2 && rb == 2 ? "MmBackward0" : "BmmBackward0");
+        int ka = a.shape[ra - 1], kb = rb == 1 ? b.shape[0] : b.shape[rb - 2];
+        if (ka != kb) { // checked here so the message names the caller's shapes, not the promoted ones
+            throw new ShapeMismatchException("matmul: shapes " + Shapes.str(a.shape) + " and " + Shapes.str(b.shape)
+                    + " cannot be multiplied (inner sizes " + ka + " and " + kb + " differ)");
+        }
         // 1-D operands: promote to matrices, multiply, drop the added dimension.
         try (Scope tmp = Scope.open()) {
             Tensor ma = ra == 1 ? ViewOps.unsqueeze(a, 0) : a;
@@ -77,7 +82,14 @@ final class LinearAlgebra {
                     + " cannot be multiplied (" + n + "x" + k + " and " + k2 + "x" + m + ")");
         }
         int[] ba = java.util.Arrays.copyOf(a.shape, ra - 2), bb = java.util.Arrays.copyOf(b.shape, rb - 2);
-        int[] batch = Shapes.broadcast(op, ba, bb);
+        int[] batch;
+        try {
+            batch = Shapes.broadcast(op, ba, bb);
+        } catch (ShapeMismatchException e) {
+            throw new ShapeMismatchException(op + ": shapes " + Shapes.str(a.shape) + " and " + Shapes.str(b.shape)
+                    + " cannot be multiplied: their batch dimensions " + Shapes.str(ba) + " and " + Shapes.str(bb)
+                    + " cannot be broadcast together");
+        }
         int nb = batch.length;
         int[] outShape = java.util.Arrays.copyOf(batch, nb + 2);
         outShape[nb] = n;

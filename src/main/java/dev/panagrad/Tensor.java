@@ -195,6 +195,11 @@ public final class Tensor implements AutoCloseable {
         if (released) throw releasedError(op);
     }
 
+    /** {@code name} itself or one of its nested classes (not merely a class whose name starts the same). */
+    private static boolean isLifecycleClass(String className, String name) {
+        return className.equals(name) || className.startsWith(name + "$");
+    }
+
     private IllegalStateException releasedError(String op) {
         StringBuilder sb = new StringBuilder();
         sb.append(op).append(": the tensor of shape ").append(Shapes.str(shape)).append(" (").append(dtype.pyName())
@@ -203,7 +208,7 @@ public final class Tensor implements AutoCloseable {
         if (releaseSite != null) {
             for (StackTraceElement e : releaseSite.getStackTrace()) {
                 String c = e.getClassName();
-                if (!c.startsWith("dev.panagrad.Tensor") && !c.startsWith("dev.panagrad.Scope")) {
+                if (!isLifecycleClass(c, "dev.panagrad.Tensor") && !isLifecycleClass(c, "dev.panagrad.Scope")) {
                     sb.append(" (released at ").append(e).append(')');
                     break;
                 }
@@ -272,7 +277,8 @@ public final class Tensor implements AutoCloseable {
     /**
      * The memory of this tensor, zero-copy: a segment covering exactly its elements.
      * Requires a contiguous CPU tensor (call {@link #contiguous()} first otherwise). The
-     * segment is valid while this tensor (or a view of it) is alive.
+     * segment is valid while this tensor (or a view of it) is alive; once the memory is
+     * released, accessing the segment throws {@link IllegalStateException}.
      */
     public MemorySegment segment() {
         checkAlive("segment");
@@ -283,7 +289,7 @@ public final class Tensor implements AutoCloseable {
         if (device().kind() != Device.Kind.CPU) {
             throw new IllegalStateException("segment: the tensor lives on " + device() + "; copy it with to(Device.CPU) first");
         }
-        return storage.segment().asSlice(offset * dtype.byteSize(), numel * dtype.byteSize());
+        return storage.exposedSegment().asSlice(offset * dtype.byteSize(), numel * dtype.byteSize());
     }
 
     /**

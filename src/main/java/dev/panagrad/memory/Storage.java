@@ -1,5 +1,6 @@
 package dev.panagrad.memory;
 
+import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
@@ -78,6 +79,23 @@ public final class Storage {
         return segment;
     }
 
+    /**
+     * The bytes of this storage for code outside panagrad: the same memory as {@link #segment()},
+     * but tied to an arena that closes when this storage is freed, so a segment kept past its
+     * tensor's life throws instead of reading a block the cache has handed to another tensor.
+     */
+    public MemorySegment exposedSegment() {
+        if (reclaim == null) return segment(); // the caller's own memory
+        synchronized (reclaim) {
+            if (freed) throw new IllegalStateException("panagrad: storage used after it was freed");
+            if (reclaim.exposed == null) {
+                reclaim.exposedArena = Arena.ofShared();
+                reclaim.exposed = segment.reinterpret(reclaim.exposedArena, null);
+            }
+            return reclaim.exposed;
+        }
+    }
+
     public long byteSize() {
         return byteSize;
     }
@@ -142,6 +160,9 @@ public final class Storage {
         private Buffer buffer;
         volatile boolean explicit;
         Throwable site;
+        /** The arena of {@link #exposedSegment()}, closed before the block goes back to the cache. */
+        Arena exposedArena;
+        MemorySegment exposed;
 
         Reclaim(CachingAllocator allocator, Buffer buffer) {
             this.allocator = allocator;
@@ -153,6 +174,11 @@ public final class Storage {
             Buffer b = buffer;
             if (b == null) return;
             buffer = null;
+            if (exposedArena != null) {
+                exposedArena.close();
+                exposedArena = null;
+                exposed = null;
+            }
             if (!explicit && LEAK_CHECK) {
                 java.io.StringWriter w = new java.io.StringWriter();
                 if (site != null) site.printStackTrace(new java.io.PrintWriter(w));
