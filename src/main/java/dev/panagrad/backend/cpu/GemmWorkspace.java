@@ -4,9 +4,9 @@ package dev.panagrad.backend.cpu;
  * The pack buffers of one thread for the packed GEMM, kept in a {@link ThreadLocal} and
  * grown (never shrunk) to the largest block a thread has needed, so a steady loop packs into
  * the same arrays every call and allocates nothing. They die with their thread (the pool's
- * workers live until {@link CpuParallel#setThreads} replaces the pool). At most
- * MC x KC + KC x NC + one tile per element type: 0.5 MiB + 4 MiB for float32, 0.5 + 8 MiB
- * for float64.
+ * workers live until {@link CpuParallel#setThreads} replaces the pool). At most an A block,
+ * a B panel and one tile per element type ({@link GemmBlocking}): 128 KiB + 512 KiB + 1.5 KiB
+ * each for float32 and float64.
  * <p>
  * Why Java arrays rather than off-heap segments: the micro-kernel reads its packed operands
  * about 14 times per 24 FMAs. From a {@code MemorySegment}, C2 (JDK 25) keeps a bounds check

@@ -23,8 +23,8 @@ import static org.junit.jupiter.api.Assertions.fail;
  * Every GEMM path (the planner's choice through the backend, the packed path in both
  * orientations, the direct kernels where their strides allow, the scalar fallback) against
  * {@link ReferenceGemm}, which accumulates in double. Shapes sit on and around the
- * micro-tile (MR = 12, NR = 32 floats / 16 doubles) and block (KC = 256, MC, NC = 4096)
- * boundaries; each case draws, from its own seed, transposed or row-major operands, padded
+ * micro-tile (MR = 12, NR = 32 floats / 16 doubles) and block (KC = 256, MC = 120 / 60,
+ * NC = 512 / 256) boundaries; each case draws, from its own seed, transposed or row-major operands, padded
  * (sliced) rows, element offsets, batches with a broadcast operand (batch stride 0), alpha
  * and beta in {0, 1, 0.5} (beta 0 with NaN in C). Storage around the logical C must stay
  * untouched. The error bound is relative to {@code |alpha| sum|a||b| + |beta c|} per element,
@@ -37,7 +37,7 @@ class GemmTest {
             {12, 32, 256}, {11, 31, 255}, {13, 33, 257}, {24, 64, 513}, {25, 65, 1}, {23, 63, 2},
             {31, 33, 17}, {33, 31, 129}, {65, 127, 31}, {127, 65, 33}, {129, 129, 129},
             {300, 17, 31}, {17, 300, 65}, {64, 10, 300}, {10, 64, 300}, {4, 300, 100}, {300, 4, 100},
-            {505, 33, 17}, {253, 40, 20}, {13, 4097, 3}, {130, 131, 129}, {48, 96, 0}, {7, 5, 0},
+            {121, 33, 17}, {61, 40, 20}, {250, 45, 7}, {13, 513, 3}, {14, 257, 5}, {9, 1030, 3}, {130, 131, 129}, {48, 96, 0}, {7, 5, 0},
     };
 
     @AfterEach
