@@ -7,13 +7,16 @@ import dev.panagrad.backend.Gemm;
  * (unpacked) kernels or the packed path, and the split over {@link CpuParallel}'s threads.
  * <p>
  * <b>Direct or packed.</b> Packing copies every element of A and B once per use of a block;
- * it pays when each packed element then feeds many FMAs. It does not when the product is tiny
- * ({@code m*n*k <= DIRECT_MAX_FMAS}: the fixed cost of blocking, edge tiles and the
- * workspace lookup dominates) or thin ({@code min(m, n) <= DIRECT_MAX_THIN}: matrix-vector
- * and few-row products, where each element of the big operand is used at most a few
- * times, so copying it costs as much as using it). Those go to a direct kernel when the
- * operands' strides suit one (B rows or A-row/B-column dot products contiguous); anything
- * else is packed, which handles every stride.
+ * it pays when each packed element then feeds many FMAs. It does not for thin products,
+ * where the big operand's elements are each used at most {@code DIRECT_MAX_THIN} times
+ * (matrix-vector, a few rows against a weight matrix), nor for tiny ones
+ * ({@code m*n*k <= DIRECT_MAX_FMAS}), where the fixed cost of blocking and edge tiles
+ * dominates. Those run a direct kernel in the orientation whose strides suit it: {@code rows}
+ * (vectors along n) for at most 4 rows or tiny products, {@code dots} (vectors along k) for
+ * at most 4 columns. Measured (float32, one thread): 2 x 256 x 256 rows 34 GFLOP/s against
+ * packed 19, 4 rows 68 against 40, but 6 rows 50 against 57; a 256 x 256 matrix-vector
+ * product by dots 21 against 5; 16^3 even, 24^3 packed ahead (53 against 44). Anything else
+ * is packed, which handles every stride.
  * <p>
  * <b>Orientation.</b> {@code C = A @ B} and {@code C^T = B^T @ A^T} are the same memory
  * operation with swapped strides. The packed path takes the one that wastes fewer FMAs on the
@@ -30,12 +33,16 @@ import dev.panagrad.backend.Gemm;
 final class GemmPlan {
     private GemmPlan() {}
 
-    /** At most this many FMAs run the direct kernels (32^3: packing overhead dominates below). */
-    static final long DIRECT_MAX_FMAS = 32 * 32 * 32;
-    /** Products with at most this many rows or columns run the direct kernels. */
+    /** Products of at most this many FMAs (16^3) run a direct kernel when the strides allow. */
+    static final long DIRECT_MAX_FMAS = 16 * 16 * 16;
+    /** Products with at most this many rows (rows kernel) or columns (dots) run a direct kernel. */
     static final int DIRECT_MAX_THIN = 4;
-    /** Below this many FMAs (about 10 µs of work) a product stays on the calling thread. */
-    static final long PARALLEL_MIN_FMAS = 1L << 21;
+    /**
+     * Below this many FMAs (about 40 µs on one core) a product stays on the calling thread:
+     * waking a pool worker costs tens of µs on a shared VM, so N = 128 (2^21 FMAs) ran
+     * slower on two threads than on one.
+     */
+    static final long PARALLEL_MIN_FMAS = 1L << 22;
 
     /** The packed path. */
     static final int PACKED = 0;
@@ -58,13 +65,17 @@ final class GemmPlan {
     static void execute(Gemm g, int mr, int nr, int lanes, Body body) {
         if (g.batch() <= 0 || g.m() <= 0 || g.n() <= 0) return;
         Gemm p = unitStrides(g);
-        int kernel = direct(p, lanes);
-        if (kernel == PACKED && direct(transposed(p), lanes) == ROWS) {
-            p = transposed(p);
-            kernel = ROWS;
+        int kernel = direct(p);
+        if (kernel == PACKED) {
+            Gemm t = transposed(p);
+            int other = direct(t);
+            if (other != PACKED) {
+                p = t;
+                kernel = other;
+            }
         }
         if (kernel == PACKED && transposeWastesLess(p.m(), p.n(), mr, nr)) p = transposed(p);
-        int tileM = kernel == PACKED ? mr : 4, tileN = kernel == PACKED ? nr : kernel == ROWS ? lanes : 1;
+        int tileM = kernel == PACKED ? mr : 4, tileN = kernel == PACKED ? nr : kernel == ROWS ? 2 * lanes : 1;
         split(p, kernel, tileM, tileN, body);
     }
 
@@ -94,17 +105,17 @@ final class GemmPlan {
     }
 
     /**
-     * The direct kernel for {@code g}, or PACKED when packing pays or no direct kernel suits
-     * the strides.
+     * The direct kernel for {@code g} in its own orientation, or PACKED when packing pays or
+     * no direct kernel suits the strides.
      */
-    static int direct(Gemm g, int lanes) {
-        int m = g.m(), n = g.n(), k = g.k();
-        boolean small = (long) m * n * k <= DIRECT_MAX_FMAS || Math.min(m, n) <= DIRECT_MAX_THIN;
-        if (!small) return PACKED;
-        boolean dots = g.aColStride() == 1 && g.bRowStride() == 1;
+    static int direct(Gemm g) {
+        int m = g.m(), n = g.n();
+        boolean tiny = (long) m * n * g.k() <= DIRECT_MAX_FMAS;
         boolean rows = g.bColStride() == 1 && g.cColStride() == 1;
-        if (rows && (n >= lanes || !dots)) return ROWS;
-        return dots ? DOTS : PACKED;
+        boolean dots = g.aColStride() == 1 && g.bRowStride() == 1;
+        if (rows && (m <= DIRECT_MAX_THIN || tiny)) return ROWS;
+        if (dots && n <= DIRECT_MAX_THIN) return DOTS;
+        return PACKED;
     }
 
     /** True when C^T = B^T A^T pads fewer elements into edge tiles than C = A B. */
