@@ -2,6 +2,8 @@ package dev.panagrad.backend.cpu;
 
 import dev.panagrad.backend.Gemm;
 
+import java.util.concurrent.atomic.AtomicInteger;
+
 /**
  * How one GEMM call is cut up, whatever the element type: which orientation, the direct
  * (unpacked) kernels or the packed path, and the split over {@link CpuParallel}'s threads.
@@ -24,11 +26,14 @@ import dev.panagrad.backend.Gemm;
  * wastes 69%, as 10 rows in one 12-row tile only 17%).
  * <p>
  * <b>Threads.</b> Problems under {@code PARALLEL_MIN_FMAS} run on the calling thread. Larger
- * ones are cut into one disjoint block of C per thread, no synchronisation between them:
- * whole matrices when the batch has at least two per thread, otherwise ranges of whole
- * micro-tile columns (or rows, when C is taller than wide) of every matrix. Each thread packs
- * into its own workspace; the duplicated packing of the shared operand is 1/n (or 1/m) of the
- * FMAs.
+ * ones are cut into disjoint blocks of C, about four per thread, which the threads take in
+ * turn from a shared counter (no other synchronisation): whole matrices when the batch has at
+ * least two per thread, otherwise ranges of whole micro-tile columns (or rows, when C is
+ * taller than wide) of every matrix, at least 512 wide. On a shared machine a thread whose
+ * core is busy with another process then does fewer blocks instead of holding everyone up.
+ * Each block packs into its thread's own workspace; the duplicated packing of the shared
+ * operand is 1/512 of the block's FMAs or less. Which thread computes a block never changes
+ * its result.
  */
 final class GemmPlan {
     private GemmPlan() {}
@@ -88,20 +93,54 @@ final class GemmPlan {
             return;
         }
         if (batch >= 2 * threads) {
-            CpuParallel.forRange(batch, 1, (s, e) -> body.run(g, kernel, (int) s, (int) e, 0, m, 0, n));
+            int per = blockSize(batch, 1, threads, 1);
+            share(threads, (batch + per - 1) / per, blk ->
+                    body.run(g, kernel, blk * per, Math.min(batch, (blk + 1) * per), 0, m, 0, n));
             return;
         }
         int unitsM = (m + tileM - 1) / tileM, unitsN = (n + tileN - 1) / tileN;
-        // Split the dimension whose operand is cheaper to pack twice: along n each thread
+        // Split the dimension whose operand is cheaper to pack twice: along n each block
         // packs all of A (m x k), along m all of B (k x n).
         boolean alongN = unitsN >= threads && (m <= n || unitsM < threads) || unitsM < 2;
-        if (alongN) {
-            CpuParallel.forRange(unitsN, 1, (s, e) ->
-                    body.run(g, kernel, 0, batch, 0, m, (int) s * tileN, (int) Math.min(n, e * tileN)));
+        int units = alongN ? unitsN : unitsM, tile = alongN ? tileN : tileM;
+        int per = blockSize(units, tile, threads, MIN_BLOCK);
+        int blocks = (units + per - 1) / per;
+        if (blocks < 2) {
+            body.run(g, kernel, 0, batch, 0, m, 0, n);
+        } else if (alongN) {
+            share(threads, blocks, blk ->
+                    body.run(g, kernel, 0, batch, 0, m, blk * per * tileN, Math.min(n, (blk + 1) * per * tileN)));
         } else {
-            CpuParallel.forRange(unitsM, 1, (s, e) ->
-                    body.run(g, kernel, 0, batch, (int) s * tileM, (int) Math.min(m, e * tileM), 0, n));
+            share(threads, blocks, blk ->
+                    body.run(g, kernel, 0, batch, blk * per * tileM, Math.min(m, (blk + 1) * per * tileM), 0, n));
         }
+    }
+
+    /** Blocks per thread: a thread slowed by a neighbour's process hands its later blocks to the others. */
+    static final int BLOCKS_PER_THREAD = 4;
+    /**
+     * Rows or columns a block of C spans at least (unless that leaves a thread without one):
+     * each block repacks the whole shared operand, a pass over memory that costs about 1/w of
+     * a w-wide block's compute (8% at w = 256 for N = 2048, from memory).
+     */
+    static final int MIN_BLOCK = 512;
+
+    /**
+     * Units of {@code tile} per block: about BLOCKS_PER_THREAD blocks per thread, each at
+     * least {@code min} wide, but at least one block per thread.
+     */
+    private static int blockSize(int units, int tile, int threads, int min) {
+        int per = (units + threads * BLOCKS_PER_THREAD - 1) / (threads * BLOCKS_PER_THREAD);
+        per = Math.max(per, (min + tile - 1) / tile);
+        return Math.min(per, (units + threads - 1) / threads);
+    }
+
+    /** Runs blocks [0, blocks) over the pool, each thread taking the next undone block until none is left. */
+    private static void share(int threads, int blocks, java.util.function.IntConsumer block) {
+        AtomicInteger next = new AtomicInteger();
+        CpuParallel.forRange(Math.min(threads, blocks), 1, (s, e) -> {
+            for (int b = next.getAndIncrement(); b < blocks; b = next.getAndIncrement()) block.accept(b);
+        });
     }
 
     /**
