@@ -49,6 +49,9 @@ for n in (64, 128, 256, 512, 1024, 2048):
     reps = 9 if n <= 512 else 5
     inner = max(1, int(2e8 / (2 * n ** 3)))
     res[f"gemm.{n}.gflops"] = 2 * n ** 3 / med(lambda: A @ B, reps=reps, inner=inner) / 1e9
+A = np.random.rand(1024, 1024); B = np.random.rand(1024, 1024)  # float64 (dgemm)
+A @ B
+res["gemm.f64.1024.gflops"] = 2 * 1024 ** 3 / med(lambda: A @ B, reps=5) / 1e9
 for el in (1, 16):
     v = torch.ones(el, requires_grad=True)
     def chain():

@@ -39,11 +39,12 @@ def rows(jmh):
             yield f"elementwise.{op}.{kind}", t, "GB/s", bytes_ * MB_16M / score, True
         elif cls == "ReductionBench":
             yield f"reduce.{method}" + (".new" if method == "softmaxDim1" else ""), t, "ms", score, False
-        elif cls == "GemmBench" and "n" in p:
+        elif cls in ("GemmBench", "GemmFloat64Bench") and "n" in p:
             n = int(p["n"])
             unit = r["primaryMetric"]["scoreUnit"]
             secs = score / {"us/op": 1e6, "ms/op": 1e3, "ns/op": 1e9, "s/op": 1}.get(unit, 1e6)
-            yield f"gemm.{n}", t, "GFLOP/s", 2 * n ** 3 / secs / 1e9, True
+            key = f"gemm.{n}" if cls == "GemmBench" else f"gemm.f64.{n}"
+            yield key, t, "GFLOP/s", 2 * n ** 3 / secs / 1e9, True
         elif cls == "TapeBench":
             yield f"tape.{p.get('elements')}.{method}", t, "us/op", score, False
         elif cls == "TrainingBench":

@@ -3,11 +3,37 @@ package dev.panagrad.backend.cpu;
 import dev.panagrad.DType;
 import dev.panagrad.backend.Gemm;
 
-/** Matrix products on the CPU. */
+/**
+ * Matrix products on the CPU. float32 and float64 run the packed, register-blocked GEMM on
+ * the Vector API ({@code FloatGemm}, {@code DoubleGemm}, generated from Gemm.java.template and
+ * its siblings), or a scalar loop when the Vector API module is absent; int64 and bool use the
+ * plain {@link ReferenceGemm}.
+ */
 final class CpuGemm {
     private CpuGemm() {}
 
     static void gemm(DType dt, Gemm g) {
-        ReferenceGemm.gemm(dt, g);
+        switch (dt) {
+            case FLOAT32 -> {
+                if (KernelSelection.VECTOR_API) Vectorized.float32(g);
+                else FloatScalarGemm.gemm(g);
+            }
+            case FLOAT64 -> {
+                if (KernelSelection.VECTOR_API) Vectorized.float64(g);
+                else DoubleScalarGemm.gemm(g);
+            }
+            default -> ReferenceGemm.gemm(dt, g);
+        }
+    }
+
+    /** Only loaded when the module is present, so its references to jdk.incubator.vector resolve. */
+    private static final class Vectorized {
+        static void float32(Gemm g) {
+            FloatGemm.gemm(g);
+        }
+
+        static void float64(Gemm g) {
+            DoubleGemm.gemm(g);
+        }
     }
 }
