@@ -82,8 +82,10 @@ class VectorFallbackTest {
             double[] e = expected.get(k), a = actual.get(k);
             assertEquals(e.length, a.length, k);
             double rtol = k.startsWith("f64") || k.equals("log_softmax") ? 1e-13 : 1e-5;
+            // A dot product of 33 randn pairs cancels: its error scales with the terms (about 1), not the result.
+            double floor = k.equals("matmul") ? 1.0 : 1e-3;
             for (int i = 0; i < e.length; i++) {
-                assertTrue(Math.abs(e[i] - a[i]) <= rtol * (Math.abs(e[i]) + 1e-3),
+                assertTrue(Math.abs(e[i] - a[i]) <= rtol * (Math.abs(e[i]) + floor),
                         k + "[" + i + "]: vectorized " + e[i] + ", scalar fallback " + a[i]);
             }
         }
