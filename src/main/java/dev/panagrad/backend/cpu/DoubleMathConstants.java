@@ -45,6 +45,8 @@ final class DoubleMathConstants {
     /** e^-746 &lt; 2^-1075 rounds to 0 and e^710 overflows. */
     static final double EXP_LO = -746;
     static final double EXP_HI = 710;
+    /** |x| up to which the vector exp skips its clamps and scales by 2^n in one step (|n| <= 1021 there: one normal factor). */
+    static final double EXP_FAST = 708;
     /** The lower clamp of v e^x: v e^x rounds to 0 below it for |v| up to its size. */
     static final double EXP_TIMES_LO = -1400;
     static final double LOG2E = 1.4426950408889634;

@@ -47,6 +47,8 @@ final class FloatMathConstants {
     /** e^-104 &lt; 2^-150 rounds to 0 and e^89 overflows: clamping there changes no result. */
     static final float EXP_LO = -104f;
     static final float EXP_HI = 89f;
+    /** |x| up to which the vector exp skips its clamps and scales by 2^n in one step (e^87 and e^-87 have 2^n with |n| <= 126: one normal factor). */
+    static final float EXP_FAST = 87f;
     /** The lower clamp of v e^x: v e^x rounds to 0 below it for |v| up to its size. */
     static final float EXP_TIMES_LO = -170f;
     static final float LOG2E = 1.4426950216293335f;

@@ -25,7 +25,11 @@ public final class TranscendentalFingerprint {
 
     private TranscendentalFingerprint() {}
 
-    /** Test data: specials, then values spread over many binades, both signs (a fixed LCG). */
+    /**
+     * Test data (a fixed LCG): specials first, then values whose magnitude changes every 16
+     * elements (1e-3 to 1e4), so that whole vectors fall in the vector fast paths and others
+     * in the clamped ones; a NaN and a -0 sit inside a small-magnitude vector.
+     */
     static double[] data(int n, long seed) {
         double[] specials = {Double.NaN, Double.POSITIVE_INFINITY, Double.NEGATIVE_INFINITY, 0.0, -0.0, 1e-40, -1e-40,
             88.7, -87.4, -103.9, 0.6, -0.6, 0.9, 0.5493, 1e5, -3e6};
@@ -34,8 +38,8 @@ public final class TranscendentalFingerprint {
         for (int i = 0; i < n; i++) {
             s = s * 6364136223846793005L + 1442695040888963407L;
             double u = ((s >>> 11) * 0x1p-53) * 2 - 1;
-            double scale = Math.pow(10, ((s >>> 3) & 7) - 3);
-            d[i] = i < specials.length ? specials[i] : u * scale * 4;
+            double scale = Math.pow(10, ((i >> 4) & 7) - 3);
+            d[i] = i < specials.length ? specials[i] : i == 40 ? Double.NaN : i == 41 ? -0.0 : u * scale * 4;
         }
         return d;
     }
