@@ -21,14 +21,15 @@ public final class TranscendentalFingerprint {
         UnaryOp.GELU, UnaryOp.ERF, UnaryOp.SIN, UnaryOp.COS, UnaryOp.POW_SCALAR};
     static final BinaryOp[] BINARY = {BinaryOp.GELU_BACKWARD, BinaryOp.SILU_BACKWARD, BinaryOp.POW};
     /** Not a multiple of any vector length: the tail path runs too. */
-    static final int N = 1000 + 13;
+    static final int N = 2048 + 13;
 
     private TranscendentalFingerprint() {}
 
     /**
-     * Test data (a fixed LCG): specials first, then values whose magnitude changes every 16
-     * elements (1e-3 to 1e4), so that whole vectors fall in the vector fast paths and others
-     * in the clamped ones; a NaN and a -0 sit inside a small-magnitude vector.
+     * Test data (a fixed LCG): a first block of 1024 moderate values (|x| &lt; 40, with a NaN and
+     * a -0), where the narrow vector forms run, then specials and values whose magnitude
+     * changes every 16 elements (1e-3 to 1e4), so that whole vectors fall in fast and in
+     * clamped ranges.
      */
     static double[] data(int n, long seed) {
         double[] specials = {Double.NaN, Double.POSITIVE_INFINITY, Double.NEGATIVE_INFINITY, 0.0, -0.0, 1e-40, -1e-40,
@@ -38,8 +39,12 @@ public final class TranscendentalFingerprint {
         for (int i = 0; i < n; i++) {
             s = s * 6364136223846793005L + 1442695040888963407L;
             double u = ((s >>> 11) * 0x1p-53) * 2 - 1;
-            double scale = Math.pow(10, ((i >> 4) & 7) - 3);
-            d[i] = i < specials.length ? specials[i] : i == 40 ? Double.NaN : i == 41 ? -0.0 : u * scale * 4;
+            if (i < 1024) {
+                d[i] = i == 40 ? Double.NaN : i == 41 ? -0.0 : u * Math.pow(10, ((i >> 4) & 1) - 1) * 40;
+            } else {
+                int j = i - 1024;
+                d[i] = j < specials.length ? specials[j] : u * Math.pow(10, ((i >> 4) & 7) - 3) * 4;
+            }
         }
         return d;
     }
