@@ -16,8 +16,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * references, over a sweep of every 4099th float bit pattern (all binades, subnormals
  * included, both signs) plus dense runs of consecutive floats around each branch point,
  * overflow and underflow edge of a function. The goal is 2 ulp; the measured maxima (these
- * sweeps, and an exhaustive run over all 2^32 inputs when they were written) sit below the
- * bounds asserted here.
+ * sweeps, and a denser run over every 101st of all 2^32 inputs when they were written:
+ * exp 0.86, log 0.77, tanh 0.81, sigmoid 1.43, silu 1.71, gelu 1.62, erf 1.05, sin 1.11,
+ * cos 1.12) sit below the bounds asserted here.
  */
 class FloatMathAccuracyTest {
     interface F {
