@@ -243,7 +243,14 @@ final class Engine {
         private Tensor[] apply(Node n, Tensor g) {
             int mark = createGraph ? 0 : work.mark();
             EXECUTED.increment();
-            Tensor[] out = n.apply(g);
+            Tensor[] out;
+            try {
+                out = n.apply(g);
+            } catch (RuntimeException | Error e) {
+                // The incoming gradient is the engine's alone by now (no node holds it as pending).
+                if (!createGraph) g.release(Tensor.RELEASED_BY_BACKWARD);
+                throw e;
+            }
             if (out.length != n.next.length) {
                 throw new IllegalStateException(n.name() + " returned " + out.length + " gradients for " + n.next.length + " inputs");
             }
@@ -272,9 +279,16 @@ final class Engine {
         private Tensor runHooks(Node n, Tensor g) {
             for (UnaryOperator<Tensor> h : List.copyOf(n.preHooks)) {
                 int mark = createGraph ? 0 : work.mark();
-                Tensor r = h.apply(g);
+                Tensor r;
+                try {
+                    r = h.apply(g);
+                } catch (RuntimeException | Error e) {
+                    dispose(g);
+                    throw e;
+                }
                 if (r != null && r != g) {
                     if (!Arrays.equals(r.shape, g.shape)) {
+                        dispose(g);
                         throw new ShapeMismatchException("hook: a hook returned a gradient of shape " + Shapes.str(r.shape)
                                 + " for a tensor of shape " + Shapes.str(g.shape));
                     }
