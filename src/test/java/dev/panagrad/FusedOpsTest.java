@@ -349,6 +349,34 @@ class FusedOpsTest {
         }
     }
 
+    /** Forward and backward of every fused op leave nothing allocated once their results are closed. */
+    @Test
+    void fusedOpsReleaseEverything() {
+        long before = Memory.stats().liveBytes();
+        try (Scope s = Scope.open()) {
+            Tensor leaf = randn(1, 6, 3, 5, 5).requiresGrad_(), x = leaf.transpose(2, 3);
+            Tensor w = randn(2, 3).requiresGrad_(), rm = Tensor.zeros(DType.FLOAT64, 3), rv = Tensor.ones(DType.FLOAT64, 3);
+            Tensor flat = x.reshape(6, 75);
+            Tensor loss = F.crossEntropy(flat, Tensor.randint(0, 75, 6), F.Reduction.MEAN, 0.1)
+                    .add(flat.logSoftmax(0).sum())
+                    .add(F.layerNorm(flat, new int[] {75}, null, null).square().sum())
+                    .add(F.batchNorm(x, rm, rv, w, null, true, 0.1, 1e-5).square().sum())
+                    .add(F.batchNorm(x, rm, rv, w, null, false, 0.1, 1e-5).square().sum());
+            loss.backward();
+            Tensor[] second = Autograd.grad(new Tensor[] {F.crossEntropy(flat, Tensor.randint(0, 75, 6))},
+                    null, new Tensor[] {leaf}, false, true, false);
+            second[0].sum().backward();
+        }
+        assertEquals(before, Memory.stats().liveBytes(), "nothing is left behind");
+        try (var g = GradMode.noGrad()) {
+            Tensor x = randn(3, 4, 9), y = F.layerNorm(x, new int[] {9}, null, null);
+            Tensor x2 = x.reshape(4, 9), t = Tensor.of(new long[] {1, 2, 3, 4}), z = F.crossEntropy(x2, t);
+            Tensor b = F.batchNorm(x, null, null, null, null, true, 0.1, 1e-5), p = x.softmax(0);
+            for (Tensor u : new Tensor[] {x, y, x2, t, z, b, p}) u.close();
+        }
+        assertEquals(before, Memory.stats().liveBytes(), "nothing is left behind without a scope");
+    }
+
     @Test
     void batchNormFloat32MatchesFloat64() {
         try (Scope s = Scope.open()) {
