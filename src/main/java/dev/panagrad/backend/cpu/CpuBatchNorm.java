@@ -29,13 +29,29 @@ final class CpuBatchNorm {
     }
 
     /** Per-thread buffers of one work range: gathered x, g and the result of narrow channels. */
-    private static final class Scratch {
+    private static final class Scratch implements AutoCloseable {
+        private final CpuScratch xs, gs, outs;
         final MemorySegment x, g, out;
 
-        Scratch(FusedKernels k, long n, boolean withGradient) {
-            x = k.scratch(n);
-            g = withGradient ? k.scratch(n) : null;
-            out = k.scratch(n);
+        Scratch(DType dt, long n, boolean withGradient) {
+            xs = new CpuScratch(dt, n);
+            gs = withGradient ? new CpuScratch(dt, n) : null;
+            outs = new CpuScratch(dt, n);
+            x = xs.segment;
+            g = gs == null ? null : gs.segment;
+            out = outs.segment;
+        }
+
+        /** A scratch for narrow planes, else null. */
+        static Scratch of(boolean narrow, DType dt, long n, boolean withGradient) {
+            return narrow ? new Scratch(dt, n, withGradient) : null;
+        }
+
+        @Override
+        public void close() {
+            xs.close();
+            if (gs != null) gs.close();
+            outs.close();
         }
     }
 
@@ -74,15 +90,16 @@ final class CpuBatchNorm {
         double count = (double) outer * inner;
         boolean narrow = narrow(outer, inner);
         CpuParallel.forRange(channels, grain(outer, inner), (c0, c1) -> {
-            Scratch s = narrow ? new Scratch(k, outer * inner, false) : null;
-            for (long c = c0; c < c1; c++) {
-                Channel ch = channel(dt, x, xo, outer, channels, inner, c, narrow ? s.x : null);
-                double sum = 0;
-                for (long o = 0; o < ch.planes(); o++) sum += k.sum(ch.len(), ch.seg(), ch.at(o));
-                double mu = sum / count, q = 0;
-                for (long o = 0; o < ch.planes(); o++) q += k.sumSquaredDeviations(ch.len(), ch.seg(), ch.at(o), mu);
-                k.set(mean, mo + c, mu);
-                k.set(var, vo + c, q / count);
+            try (Scratch s = Scratch.of(narrow, dt, outer * inner, false)) {
+                for (long c = c0; c < c1; c++) {
+                    Channel ch = channel(dt, x, xo, outer, channels, inner, c, narrow ? s.x : null);
+                    double sum = 0;
+                    for (long o = 0; o < ch.planes(); o++) sum += k.sum(ch.len(), ch.seg(), ch.at(o));
+                    double mu = sum / count, q = 0;
+                    for (long o = 0; o < ch.planes(); o++) q += k.sumSquaredDeviations(ch.len(), ch.seg(), ch.at(o), mu);
+                    k.set(mean, mo + c, mu);
+                    k.set(var, vo + c, q / count);
+                }
             }
         });
     }
@@ -93,19 +110,18 @@ final class CpuBatchNorm {
         FusedKernels k = FusedKernels.of(dt);
         boolean narrow = narrow(outer, inner);
         CpuParallel.forRange(channels, grain(outer, inner), (c0, c1) -> {
-            Scratch s = narrow ? new Scratch(k, outer * inner, false) : null;
-            for (long c = c0; c < c1; c++) {
-                double rs = 1 / Math.sqrt(k.get(var, vo + c) + eps);
-                double a = w == null ? rs : k.get(w, wo + c) * rs;
-                double shift = b == null ? 0 : k.get(b, bo + c), mu = k.get(mean, mo + c);
-                Channel ch = channel(dt, x, xo, outer, channels, inner, c, narrow ? s.x : null);
-                if (narrow) {
-                    k.affine(ch.len(), ch.seg(), 0, mu, a, shift, s.out, 0);
-                    scatter(dt, s.out, y, yo, outer, channels, inner, c);
-                    continue;
-                }
-                for (long o = 0; o < outer; o++) {
-                    k.affine(inner, x, ch.at(o), mu, a, shift, y, yo - xo + ch.at(o));
+            try (Scratch s = Scratch.of(narrow, dt, outer * inner, false)) {
+                for (long c = c0; c < c1; c++) {
+                    double rs = 1 / Math.sqrt(k.get(var, vo + c) + eps);
+                    double a = w == null ? rs : k.get(w, wo + c) * rs;
+                    double shift = b == null ? 0 : k.get(b, bo + c), mu = k.get(mean, mo + c);
+                    Channel ch = channel(dt, x, xo, outer, channels, inner, c, narrow ? s.x : null);
+                    if (narrow) {
+                        k.affine(ch.len(), ch.seg(), 0, mu, a, shift, s.out, 0);
+                        scatter(dt, s.out, y, yo, outer, channels, inner, c);
+                        continue;
+                    }
+                    for (long o = 0; o < outer; o++) k.affine(inner, x, ch.at(o), mu, a, shift, y, yo - xo + ch.at(o));
                 }
             }
         });
@@ -120,32 +136,35 @@ final class CpuBatchNorm {
         boolean narrow = narrow(outer, inner);
         boolean sums = batchStats || dw != null || db != null;
         CpuParallel.forRange(channels, grain(outer, inner), (c0, c1) -> {
-            Scratch s = narrow ? new Scratch(k, outer * inner, true) : null;
             double[] acc = new double[2];
-            for (long c = c0; c < c1; c++) {
-                double mu = k.get(mean, mo + c), rs = 1 / Math.sqrt(k.get(var, vo + c) + eps);
-                double wc = w == null ? 1 : k.get(w, wo + c);
-                Channel xc = channel(dt, x, xo, outer, channels, inner, c, narrow ? s.x : null);
-                Channel gc = channel(dt, g, go, outer, channels, inner, c, narrow ? s.g : null);
-                acc[0] = 0;
-                acc[1] = 0;
-                if (sums) {
-                    for (long o = 0; o < xc.planes(); o++) k.gradientSums(xc.len(), gc.seg(), gc.at(o), xc.seg(), xc.at(o), mu, acc);
+            try (Scratch s = Scratch.of(narrow, dt, outer * inner, true)) {
+                for (long c = c0; c < c1; c++) {
+                    double mu = k.get(mean, mo + c), rs = 1 / Math.sqrt(k.get(var, vo + c) + eps);
+                    double wc = w == null ? 1 : k.get(w, wo + c);
+                    Channel xc = channel(dt, x, xo, outer, channels, inner, c, narrow ? s.x : null);
+                    Channel gc = channel(dt, g, go, outer, channels, inner, c, narrow ? s.g : null);
+                    acc[0] = 0;
+                    acc[1] = 0;
+                    if (sums) {
+                        for (long o = 0; o < xc.planes(); o++) {
+                            k.gradientSums(xc.len(), gc.seg(), gc.at(o), xc.seg(), xc.at(o), mu, acc);
+                        }
+                    }
+                    if (dw != null) k.set(dw, dwo + c, acc[1] * rs);
+                    if (db != null) k.set(db, dbo + c, acc[0]);
+                    if (dx == null) continue;
+                    // dx = w*rstd*(g - mean(g) - xhat*mean(g*xhat)) with batch statistics, w*rstd*g without.
+                    double a = wc * rs;
+                    double bq = batchStats ? -wc * rs * rs * rs * acc[1] / count : 0;
+                    double cq = batchStats ? -wc * rs * acc[0] / count : 0;
+                    for (long o = 0; o < xc.planes(); o++) {
+                        MemorySegment to = narrow ? s.out : dx;
+                        long at = narrow ? 0 : dxo - xo + xc.at(o);
+                        if (batchStats) k.combine(xc.len(), gc.seg(), gc.at(o), a, xc.seg(), xc.at(o), mu, bq, cq, to, at);
+                        else k.affine(xc.len(), gc.seg(), gc.at(o), 0, a, 0, to, at);
+                    }
+                    if (narrow) scatter(dt, s.out, dx, dxo, outer, channels, inner, c);
                 }
-                if (dw != null) k.set(dw, dwo + c, acc[1] * rs);
-                if (db != null) k.set(db, dbo + c, acc[0]);
-                if (dx == null) continue;
-                // dx = w*rstd*(g - mean(g) - xhat*mean(g*xhat)) with batch statistics, w*rstd*g without.
-                double a = wc * rs;
-                double bq = batchStats ? -wc * rs * rs * rs * acc[1] / count : 0;
-                double cq = batchStats ? -wc * rs * acc[0] / count : 0;
-                for (long o = 0; o < xc.planes(); o++) {
-                    MemorySegment to = narrow ? s.out : dx;
-                    long at = narrow ? 0 : dxo - xo + xc.at(o);
-                    if (batchStats) k.combine(xc.len(), gc.seg(), gc.at(o), a, xc.seg(), xc.at(o), mu, bq, cq, to, at);
-                    else k.affine(xc.len(), gc.seg(), gc.at(o), 0, a, 0, to, at);
-                }
-                if (narrow) scatter(dt, s.out, dx, dxo, outer, channels, inner, c);
             }
         });
     }

@@ -52,22 +52,25 @@ final class CpuLayerNorm {
         long perBlock = Math.max(Math.max(1, CpuBackend.GRAIN / n), (rows + MAX_BLOCKS - 1) / MAX_BLOCKS);
         int blocks = (int) ((rows + perBlock - 1) / perBlock);
         double[][] dwParts = dw != null ? new double[blocks][] : null, dbParts = db != null ? new double[blocks][] : null;
+        // With a weight the kernels accumulate both sums or neither (one branch-free loop each way).
+        boolean accW = dw != null || (w != null && db != null), accB = db != null || (w != null && dw != null);
         CpuParallel.forRange(blocks, 1, (b0, b1) -> {
             for (long blk = b0; blk < b1; blk++) {
-                MemorySegment dwAcc = dw != null ? k.scratch(n) : null, dbAcc = db != null ? k.scratch(n) : null;
-                double[] dwSum = dw != null ? new double[(int) n] : null, dbSum = db != null ? new double[(int) n] : null;
-                long r0 = blk * perBlock, r1 = Math.min(rows, r0 + perBlock);
-                for (long r = r0; r < r1; r++) {
-                    long off = r * n;
-                    k.layerNormBackwardRow(n, g, go + off, x, xo + off, k.get(mean, mo + r), k.get(rstd, ro + r),
-                            w, wo, dx, dxo + off, dwAcc, dbAcc);
-                    if ((r - r0 + 1) % FLUSH_ROWS == 0 || r == r1 - 1) {
-                        flush(k, n, dwAcc, dwSum);
-                        flush(k, n, dbAcc, dbSum);
+                try (CpuScratch dwAcc = accW ? new CpuScratch(dt, n) : null; CpuScratch dbAcc = accB ? new CpuScratch(dt, n) : null) {
+                    double[] dwSum = accW ? new double[(int) n] : null, dbSum = accB ? new double[(int) n] : null;
+                    long r0 = blk * perBlock, r1 = Math.min(rows, r0 + perBlock);
+                    for (long r = r0; r < r1; r++) {
+                        long off = r * n;
+                        k.layerNormBackwardRow(n, g, go + off, x, xo + off, k.get(mean, mo + r), k.get(rstd, ro + r),
+                                w, wo, dx, dxo + off, accW ? dwAcc.segment : null, accB ? dbAcc.segment : null);
+                        if ((r - r0 + 1) % FLUSH_ROWS == 0 || r == r1 - 1) {
+                            flush(k, n, dwAcc, dwSum);
+                            flush(k, n, dbAcc, dbSum);
+                        }
                     }
+                    if (dwParts != null) dwParts[(int) blk] = dwSum;
+                    if (dbParts != null) dbParts[(int) blk] = dbSum;
                 }
-                if (dwParts != null) dwParts[(int) blk] = dwSum;
-                if (dbParts != null) dbParts[(int) blk] = dbSum;
             }
         });
         if (dw != null) total(k, n, dwParts, dw, dwo);
@@ -75,20 +78,18 @@ final class CpuLayerNorm {
     }
 
     /** Moves the element-type accumulator into the double sums and zeroes it. */
-    private static void flush(FusedKernels k, long n, MemorySegment acc, double[] sum) {
+    private static void flush(FusedKernels k, long n, CpuScratch acc, double[] sum) {
         if (acc == null) return;
-        for (int i = 0; i < n; i++) {
-            sum[i] += k.get(acc, i);
-            k.set(acc, i, 0);
-        }
+        k.addTo(n, acc.segment, 0, sum);
+        acc.clear();
     }
 
     /** Adds the blocks' partial sums in block order and writes them. */
     private static void total(FusedKernels k, long n, double[][] parts, MemorySegment out, long oo) {
-        for (int i = 0; i < n; i++) {
-            double s = 0;
-            for (double[] p : parts) s += p[i];
-            k.set(out, oo + i, s);
+        double[] s = new double[(int) n];
+        for (double[] p : parts) {
+            for (int i = 0; i < n; i++) s[i] += p[i];
         }
+        k.write(n, s, out, oo);
     }
 }

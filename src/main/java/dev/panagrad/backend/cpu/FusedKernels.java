@@ -74,14 +74,17 @@ interface FusedKernels {
      * One row of the layer-norm gradient, {@code xhat = (x - mean)*rstd}, {@code gw = g*w}:
      * {@code dx = rstd*(gw - mean(gw) - xhat*mean(gw*xhat))} (skipped when {@code dx} is null),
      * and {@code dwAcc += g*xhat}, {@code dbAcc += g} where those are not null (accumulators of
-     * this type, contiguous, n long).
+     * this type, contiguous, n long; with a weight, pass both or neither for the vector loops).
      */
     void layerNormBackwardRow(long n, MemorySegment g, long go, MemorySegment x, long xo, double mean, double rstd,
                               MemorySegment w, long wo, MemorySegment dx, long dxo, MemorySegment dwAcc,
                               MemorySegment dbAcc);
 
-    /** A zeroed heap buffer of n elements of this type, for accumulators. */
-    MemorySegment scratch(long n);
+    /** {@code sum[i] += acc[ao + i]} for i &lt; n (partial sums of this type moved to double). */
+    void addTo(long n, MemorySegment acc, long ao, double[] sum);
+
+    /** {@code out[oo + i] = values[i]} for i &lt; n. */
+    void write(long n, double[] values, MemorySegment out, long oo);
 
     /** Element i of a buffer of this type, widened. */
     double get(MemorySegment m, long i);

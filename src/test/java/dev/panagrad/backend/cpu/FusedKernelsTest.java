@@ -140,9 +140,13 @@ class FusedKernelsTest {
                     p.scalar.combine(n, g, 5, 1.3, x, 5, mean, -0.4, 0.25, oe, 5);
                     p.vector.combine(n, g, 5, 1.3, x, 5, mean, -0.4, 0.25, ov, 5);
                     same("combine n=" + n, p, oe, ov, 5, n);
+                    double[] acc = new double[(int) n];
+                    p.vector.addTo(n, x, 5, acc);
+                    p.vector.write(n, acc, ov, 5);
+                    same("addTo and write n=" + n, p, x, ov, 5, n);
                     for (boolean withW : new boolean[] {false, true}) {
-                        MemorySegment dwe = p.scalar.scratch(n), dwv = p.vector.scratch(n);
-                        MemorySegment dbe = p.scalar.scratch(n), dbv = p.vector.scratch(n);
+                        MemorySegment dwe = alloc(a, p.scalar, n), dwv = alloc(a, p.scalar, n);
+                        MemorySegment dbe = alloc(a, p.scalar, n), dbv = alloc(a, p.scalar, n);
                         for (int rep = 0; rep < 2; rep++) { // accumulates
                             p.scalar.layerNormBackwardRow(n, g, 5, x, 5, mean, rstd, withW ? w : null, 5, oe, 5, dwe, dbe);
                             p.vector.layerNormBackwardRow(n, g, 5, x, 5, mean, rstd, withW ? w : null, 5, ov, 5, dwv, dbv);
