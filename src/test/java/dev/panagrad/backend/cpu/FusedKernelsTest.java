@@ -52,6 +52,40 @@ class FusedKernelsTest {
         assertTrue(Math.abs(e - v) <= p.tol * (1 + Math.abs(e)), p.dt + " " + what + ": " + v + ", expected " + e);
     }
 
+    /** The kernels' exponential: within 1 ulp (float) or 2 ulps (double) of Math.exp, special values as Math.exp. */
+    @Test
+    void vectorExpIsAccurate() {
+        jdk.incubator.vector.VectorSpecies<Float> fs = jdk.incubator.vector.FloatVector.SPECIES_PREFERRED;
+        jdk.incubator.vector.VectorSpecies<Double> ds = jdk.incubator.vector.DoubleVector.SPECIES_PREFERRED;
+        float[] fx = new float[fs.length()], fy = new float[fs.length()];
+        double[] dx = new double[ds.length()], dy = new double[ds.length()];
+        for (int rep = 0; rep < 20000; rep++) {
+            for (int i = 0; i < fx.length; i++) fx[i] = (float) (rnd.nextDouble() * 175 - 86.8);
+            for (int i = 0; i < dx.length; i++) dx[i] = rep % 2 == 0 ? rnd.nextDouble() * 1416 - 706.9 : rnd.nextGaussian() * 5;
+            VectorExp.exp(jdk.incubator.vector.FloatVector.fromArray(fs, fx, 0)).intoArray(fy, 0);
+            VectorExp.exp(jdk.incubator.vector.DoubleVector.fromArray(ds, dx, 0)).intoArray(dy, 0);
+            for (int i = 0; i < fx.length; i++) {
+                float ref = (float) Math.exp(fx[i]);
+                assertTrue(Math.abs(fy[i] - ref) <= Math.ulp(ref), "exp(" + fx[i] + ") = " + fy[i] + ", expected " + ref);
+            }
+            for (int i = 0; i < dx.length; i++) {
+                double ref = Math.exp(dx[i]);
+                assertTrue(Math.abs(dy[i] - ref) <= 2 * Math.ulp(ref), "exp(" + dx[i] + ") = " + dy[i] + ", expected " + ref);
+            }
+        }
+        float[] special = {Float.NEGATIVE_INFINITY, Float.POSITIVE_INFINITY, Float.NaN, 0f, -0f, -100f, 88.7f, 89f};
+        float[] in = java.util.Arrays.copyOf(special, Math.max(special.length, fs.length()));
+        float[] out = new float[in.length];
+        for (int i = 0; i + fs.length() <= in.length; i += fs.length()) {
+            VectorExp.exp(jdk.incubator.vector.FloatVector.fromArray(fs, in, i)).intoArray(out, i);
+        }
+        float[] expected = {0f, Float.POSITIVE_INFINITY, Float.NaN, 1f, 1f, 0f, (float) Math.exp(88.7f), Float.POSITIVE_INFINITY};
+        for (int i = 0; i < special.length; i++) {
+            assertTrue(Float.compare(expected[i], out[i]) == 0 || Math.abs(expected[i] - out[i]) <= Math.ulp(expected[i]),
+                    "exp(" + special[i] + ") = " + out[i]);
+        }
+    }
+
     @Test
     void softmaxRowsAndColumns() {
         for (Pair p : pairs()) {
