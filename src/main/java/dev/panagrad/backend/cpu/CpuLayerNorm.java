@@ -43,52 +43,61 @@ final class CpuLayerNorm {
                          MemorySegment dx, long dxo, MemorySegment dw, long dwo, MemorySegment db, long dbo) {
         FusedKernels k = FusedKernels.of(dt);
         if (rows == 0 || n == 0) {
-            for (long i = 0; i < n; i++) {
-                if (dw != null) k.set(dw, dwo + i, 0);
-                if (db != null) k.set(db, dbo + i, 0);
-            }
+            double[] zeros = new double[(int) n];
+            if (dw != null) k.write(n, zeros, dw, dwo);
+            if (db != null) k.write(n, zeros, db, dbo);
             return;
         }
         long perBlock = Math.max(Math.max(1, CpuBackend.GRAIN / n), (rows + MAX_BLOCKS - 1) / MAX_BLOCKS);
         int blocks = (int) ((rows + perBlock - 1) / perBlock);
-        double[][] dwParts = dw != null ? new double[blocks][] : null, dbParts = db != null ? new double[blocks][] : null;
         // With a weight the kernels accumulate both sums or neither (one branch-free loop each way).
         boolean accW = dw != null || (w != null && db != null), accB = db != null || (w != null && dw != null);
-        CpuParallel.forRange(blocks, 1, (b0, b1) -> {
-            for (long blk = b0; blk < b1; blk++) {
-                try (CpuScratch dwAcc = accW ? new CpuScratch(dt, n) : null; CpuScratch dbAcc = accB ? new CpuScratch(dt, n) : null) {
-                    double[] dwSum = accW ? new double[(int) n] : null, dbSum = accB ? new double[(int) n] : null;
+        int sums = (accW ? 1 : 0) + (accB ? 1 : 0);
+        // Each block's partial dweight (then dbias) in the element type: rows [block*perBlock, ...) add into it.
+        try (CpuScratch partial = new CpuScratch(dt, (long) blocks * sums * n)) {
+            double[][] wide = new double[blocks * sums][];
+            CpuParallel.forRange(blocks, 1, (b0, b1) -> {
+                for (long blk = b0; blk < b1; blk++) {
+                    long base = blk * sums * n;
+                    MemorySegment dwAcc = accW ? partial.segment.asSlice(base * dt.byteSize(), n * dt.byteSize()) : null;
+                    MemorySegment dbAcc = accB
+                            ? partial.segment.asSlice((base + (accW ? n : 0)) * dt.byteSize(), n * dt.byteSize()) : null;
                     long r0 = blk * perBlock, r1 = Math.min(rows, r0 + perBlock);
                     for (long r = r0; r < r1; r++) {
                         long off = r * n;
                         k.layerNormBackwardRow(n, g, go + off, x, xo + off, k.get(mean, mo + r), k.get(rstd, ro + r),
-                                w, wo, dx, dxo + off, accW ? dwAcc.segment : null, accB ? dbAcc.segment : null);
-                        if ((r - r0 + 1) % FLUSH_ROWS == 0 || r == r1 - 1) {
-                            flush(k, n, dwAcc, dwSum);
-                            flush(k, n, dbAcc, dbSum);
+                                w, wo, dx, dxo + off, dwAcc, dbAcc);
+                        if (r1 - r0 > FLUSH_ROWS && ((r - r0 + 1) % FLUSH_ROWS == 0 || r == r1 - 1)) {
+                            // Long blocks: move the partial sums to double now and then, to keep them accurate.
+                            for (int j = 0; j < sums; j++) {
+                                MemorySegment acc = j == 0 && accW ? dwAcc : dbAcc;
+                                int at = (int) blk * sums + j;
+                                if (wide[at] == null) wide[at] = new double[(int) n];
+                                k.addTo(n, acc, 0, wide[at]);
+                                acc.fill((byte) 0);
+                            }
                         }
                     }
-                    if (dwParts != null) dwParts[(int) blk] = dwSum;
-                    if (dbParts != null) dbParts[(int) blk] = dbSum;
                 }
-            }
-        });
-        if (dw != null) total(k, n, dwParts, dw, dwo);
-        if (db != null) total(k, n, dbParts, db, dbo);
+            });
+            int j = 0;
+            if (accW) total(k, n, blocks, sums, j++, partial.segment, wide, dw, dwo);
+            if (accB) total(k, n, blocks, sums, j, partial.segment, wide, db, dbo);
+        }
     }
 
-    /** Moves the element-type accumulator into the double sums and zeroes it. */
-    private static void flush(FusedKernels k, long n, CpuScratch acc, double[] sum) {
-        if (acc == null) return;
-        k.addTo(n, acc.segment, 0, sum);
-        acc.clear();
-    }
-
-    /** Adds the blocks' partial sums in block order and writes them. */
-    private static void total(FusedKernels k, long n, double[][] parts, MemorySegment out, long oo) {
+    /** Adds sum j of every block, in block order, in double, and writes it (unless not asked for). */
+    private static void total(FusedKernels k, long n, int blocks, int sums, int j, MemorySegment partial,
+                              double[][] wide, MemorySegment out, long oo) {
+        if (out == null) return;
         double[] s = new double[(int) n];
-        for (double[] p : parts) {
-            for (int i = 0; i < n; i++) s[i] += p[i];
+        for (int blk = 0; blk < blocks; blk++) {
+            double[] w = wide[blk * sums + j];
+            if (w != null) {
+                for (int i = 0; i < n; i++) s[i] += w[i];
+            } else {
+                k.addTo(n, partial, ((long) blk * sums + j) * n, s);
+            }
         }
         k.write(n, s, out, oo);
     }
