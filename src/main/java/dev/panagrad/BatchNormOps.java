@@ -61,8 +61,8 @@ final class BatchNormOps {
                         mean.storage.segment(), mean.offset, var.storage.segment(), var.offset);
             }
             x.backend.batchNormApply(dt, outer, c, inner, xc.storage.segment(), xc.offset, mean.storage.segment(),
-                    mean.offset, var.storage.segment(), var.offset, eps, LayerNormOps.seg(wc), LayerNormOps.off(wc),
-                    LayerNormOps.seg(bc), LayerNormOps.off(bc), y.storage.segment(), y.offset);
+                    mean.offset, var.storage.segment(), var.offset, eps, RawTensors.segment(wc), RawTensors.offset(wc),
+                    RawTensors.segment(bc), RawTensors.offset(bc), y.storage.segment(), y.offset);
             if (training && runningMean != null) {
                 try (var g = GradMode.noGrad()) {
                     runningMean.mul_(1 - momentum).add_(mean, momentum);
@@ -112,9 +112,9 @@ final class BatchNormOps {
         try {
             x.backend.batchNormBackward(dt, batchStats, outer, c, inner, gc.storage.segment(), gc.offset,
                     xc.storage.segment(), xc.offset, mean.storage.segment(), mean.offset, var.storage.segment(),
-                    var.offset, eps, LayerNormOps.seg(wc), LayerNormOps.off(wc), LayerNormOps.seg(dx),
-                    LayerNormOps.off(dx), LayerNormOps.seg(dw), LayerNormOps.off(dw), LayerNormOps.seg(db),
-                    LayerNormOps.off(db));
+                    var.offset, eps, RawTensors.segment(wc), RawTensors.offset(wc), RawTensors.segment(dx),
+                    RawTensors.offset(dx), RawTensors.segment(dw), RawTensors.offset(dw), RawTensors.segment(db),
+                    RawTensors.offset(db));
         } catch (RuntimeException e) {
             for (Tensor t : new Tensor[] {dx, dw, db}) RawTensors.releaseTemp(t, null);
             throw e;

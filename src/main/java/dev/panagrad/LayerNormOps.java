@@ -44,8 +44,10 @@ final class LayerNormOps {
         Tensor mean = record ? Tensor.allocate(x.backend, x.dtype, rowShape) : null;
         Tensor rstd = record ? Tensor.allocate(x.backend, x.dtype, rowShape) : null;
         try {
-            x.backend.layerNorm(x.dtype, rows, n, xc.storage.segment(), xc.offset, seg(wc), off(wc), seg(bc), off(bc),
-                    eps, y.storage.segment(), y.offset, seg(mean), off(mean), seg(rstd), off(rstd));
+            x.backend.layerNorm(x.dtype, rows, n, xc.storage.segment(), xc.offset,
+                    RawTensors.segment(wc), RawTensors.offset(wc), RawTensors.segment(bc), RawTensors.offset(bc), eps,
+                    y.storage.segment(), y.offset, RawTensors.segment(mean), RawTensors.offset(mean),
+                    RawTensors.segment(rstd), RawTensors.offset(rstd));
         } catch (RuntimeException e) {
             y.release(Tensor.RELEASED_BY_SCOPE);
             RawTensors.releaseTemp(mean, null);
@@ -57,7 +59,7 @@ final class LayerNormOps {
             RawTensors.releaseTemp(bc, bias);
         }
         if (record) {
-            Record.nodeN(y, "NativeLayerNormBackward0", (g, nd2) -> backward(g, nd2, normalizedShape, eps,
+            Record.nodeN(y, "NativeLayerNormBackward0", (g, node) -> backward(g, node, normalizedShape, eps,
                     weight != null, bias != null, rows, n), new Tensor[] {x, weight, bias},
                     SavedTensor.input(x), weight == null ? null : SavedTensor.input(weight),
                     SavedTensor.input(mean), SavedTensor.input(rstd));
@@ -69,14 +71,6 @@ final class LayerNormOps {
 
     private static boolean sameKind(Tensor x, Tensor p) {
         return p == null || (p.dtype == x.dtype && p.backend == x.backend);
-    }
-
-    static java.lang.foreign.MemorySegment seg(Tensor t) {
-        return t == null ? null : t.storage.segment();
-    }
-
-    static long off(Tensor t) {
-        return t == null ? 0 : t.offset;
     }
 
     private static Tensor[] backward(Tensor g, FnNode node, int[] normalizedShape, double eps, boolean hasWeight,
@@ -94,8 +88,9 @@ final class LayerNormOps {
         Tensor db = needB ? Tensor.allocate(x.backend, dt, normalizedShape) : null;
         try {
             x.backend.layerNormBackward(dt, rows, n, gc.storage.segment(), gc.offset, xc.storage.segment(), xc.offset,
-                    mean.storage.segment(), mean.offset, rstd.storage.segment(), rstd.offset, seg(wc), off(wc),
-                    seg(dx), off(dx), seg(dw), off(dw), seg(db), off(db));
+                    mean.storage.segment(), mean.offset, rstd.storage.segment(), rstd.offset,
+                    RawTensors.segment(wc), RawTensors.offset(wc), RawTensors.segment(dx), RawTensors.offset(dx),
+                    RawTensors.segment(dw), RawTensors.offset(dw), RawTensors.segment(db), RawTensors.offset(db));
         } catch (RuntimeException e) {
             for (Tensor t : new Tensor[] {dx, dw, db}) RawTensors.releaseTemp(t, null);
             throw e;

@@ -21,6 +21,16 @@ final class RawTensors {
         if (temp != null && temp != original) temp.release(Tensor.RELEASED_BY_SCOPE);
     }
 
+    /** The storage segment of {@code t}, or null for an absent (null) operand. */
+    static java.lang.foreign.MemorySegment segment(Tensor t) {
+        return t == null ? null : t.storage.segment();
+    }
+
+    /** The element offset of {@code t}, 0 for an absent operand. */
+    static long offset(Tensor t) {
+        return t == null ? 0 : t.offset;
+    }
+
     /** [outer, dim, inner] of a shape around dimension d (a 0-d shape is [1, 1, 1]). */
     static long[] outerDimInner(int[] shape, int d) {
         long outer = 1, inner = 1, size = shape.length == 0 ? 1 : shape[d];
