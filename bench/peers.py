@@ -43,6 +43,22 @@ res["reduce.sumAll.ms"] = med(lambda: x.sum()) * 1e3
 res["reduce.sumDim1.ms"] = med(lambda: x.sum(1)) * 1e3
 res["reduce.softmaxDim1.new.ms"] = med(lambda: torch.softmax(x, 1), reps=5) * 1e3
 res["reduce.softmaxDim1.existing.ms"] = med(lambda: torch.softmax(x, 1, out=y), reps=5) * 1e3
+res["reduce.logSoftmaxDim1.new.ms"] = med(lambda: torch.log_softmax(x, 1), reps=5) * 1e3
+sy = torch.softmax(x, 1); gy = torch.randn(4096, 4096)
+res["reduce.softmaxBackwardDim1.ms"] = med(lambda: torch._softmax_backward_data(gy, sy, 1, x.dtype), reps=5) * 1e3
+# forward + backward of the fused ops (FusedBench), in microseconds
+logits = torch.randn(256, 1000, requires_grad=True); tgt = torch.randint(0, 1000, (256,))
+res["fused.crossEntropy.us"] = med(lambda: torch.autograd.grad(F.cross_entropy(logits, tgt), logits), reps=15, inner=20) * 1e6
+lx = torch.randn(256, 1024, requires_grad=True); lw = torch.randn(1024, requires_grad=True); lb = torch.randn(1024, requires_grad=True)
+def ln_step():
+    out = F.layer_norm(lx, [1024], lw, lb)
+    torch.autograd.grad(out, (lx, lw, lb), torch.ones_like(out))
+res["fused.layerNorm.us"] = med(ln_step, reps=15, inner=20) * 1e6
+bx = torch.randn(64, 16, 28, 28, requires_grad=True); bw = torch.randn(16, requires_grad=True); bb = torch.randn(16, requires_grad=True)
+def bn_step():
+    out = F.batch_norm(bx, None, None, bw, bb, training=True, momentum=0.1, eps=1e-5)
+    torch.autograd.grad(out, (bx, bw, bb), torch.ones_like(out))
+res["fused.batchNorm.us"] = med(bn_step, reps=15, inner=5) * 1e6
 for n in (64, 128, 256, 512, 1024, 2048):
     A = np.random.rand(n, n).astype(np.float32); B = np.random.rand(n, n).astype(np.float32)
     A @ B

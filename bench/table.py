@@ -38,7 +38,9 @@ def rows(jmh):
             kind = "existing" if method.endswith("Inplace") else "new"
             yield f"elementwise.{op}.{kind}", t, "GB/s", bytes_ * MB_16M / score, True
         elif cls == "ReductionBench":
-            yield f"reduce.{method}" + (".new" if method == "softmaxDim1" else ""), t, "ms", score, False
+            yield f"reduce.{method}" + (".new" if method in ("softmaxDim1", "logSoftmaxDim1") else ""), t, "ms", score, False
+        elif cls == "FusedBench":
+            yield f"fused.{method}.{p.get('impl', 'op')}", t, "us", score, False
         elif cls in ("GemmBench", "GemmFloat64Bench") and "n" in p:
             n = int(p["n"])
             unit = r["primaryMetric"]["scoreUnit"]
@@ -66,6 +68,8 @@ def peer_value(peers, key, t, unit):
         return src.get(f"{key}.gflops")
     if key.startswith("tape."):
         return src.get(f"{key}.us")
+    if key.startswith("fused."):
+        return src.get(f"{key.rsplit('.', 1)[0]}.us")  # PyTorch's op, for ours and for the composite
     return src.get(f"{key}.ms")
 
 

@@ -147,12 +147,12 @@ public final class F {
 
     /** Layer normalisation over the trailing {@code normalizedShape}; weight and bias may be null. */
     public static Tensor layerNorm(Tensor x, int[] normalizedShape, Tensor weight, Tensor bias, double eps) {
-        return NormOps.layerNorm(x, normalizedShape, weight, bias, eps);
+        return LayerNormOps.layerNorm(x, normalizedShape, weight, bias, eps);
     }
 
     /** Layer normalisation with eps 1e-5. */
     public static Tensor layerNorm(Tensor x, int[] normalizedShape, Tensor weight, Tensor bias) {
-        return NormOps.layerNorm(x, normalizedShape, weight, bias, 1e-5);
+        return LayerNormOps.layerNorm(x, normalizedShape, weight, bias, 1e-5);
     }
 
     /**
@@ -162,7 +162,7 @@ public final class F {
      */
     public static Tensor batchNorm(Tensor x, Tensor runningMean, Tensor runningVar, Tensor weight, Tensor bias,
                                    boolean training, double momentum, double eps) {
-        return NormOps.batchNorm(x, runningMean, runningVar, weight, bias, training, momentum, eps);
+        return BatchNormOps.batchNorm(x, runningMean, runningVar, weight, bias, training, momentum, eps);
     }
 
     /** Zeroes elements with probability p and scales the rest by 1/(1-p) when training; else returns x. */

@@ -120,13 +120,17 @@ final class NnOps {
         return r;
     }
 
-    /** Throws unless every target is a class index in [0, classes) or the ignored index. */
-    private static void checkClasses(String op, Tensor target, int classes, long ignoreIndex) {
+    /** Throws unless every target is a class index in [0, classes) or the ignored index; returns how many are not ignored. */
+    private static long checkClasses(String op, Tensor target, int classes, long ignoreIndex) {
+        long valid = 0;
         for (long v : target.toLongArray()) {
-            if ((v < 0 || v >= classes) && v != ignoreIndex) {
+            if (v == ignoreIndex) continue;
+            if (v < 0 || v >= classes) {
                 throw new IndexOutOfBoundsException(op + ": target " + v + " is out of bounds for " + classes + " classes");
             }
+            valid++;
         }
+        return valid;
     }
 
     static Tensor crossEntropy(Tensor input, Tensor target, F.Reduction reduction, double smoothing, long ignoreIndex) {
@@ -143,18 +147,9 @@ final class NnOps {
             return softCrossEntropy(input, target, reduction, smoothing, classDim);
         }
         checkTarget("cross_entropy", input, target);
-        int classes = input.shape[classDim];
-        checkClasses("cross_entropy", target, classes, ignoreIndex);
-        try (Scope tmp = Scope.open()) {
-            Tensor logp = SoftmaxOps.softmax(input, classDim, true);
-            Tensor loss = nllRaw(logp, target, classDim, ignoreIndex);
-            Tensor valid = target.ne((double) ignoreIndex).to(input.dtype);
-            if (smoothing > 0) {
-                Tensor smooth = logp.sum(new int[] {classDim}, false).neg().mul(valid).div((double) classes);
-                loss = loss.mul(1 - smoothing).add(smooth.mul(smoothing));
-            }
-            return tmp.keep(reduceMasked(loss, valid, reduction));
-        }
+        Pointwise.checkSameDevice("cross_entropy", input, target);
+        long valid = checkClasses("cross_entropy", target, input.shape[classDim], ignoreIndex);
+        return CrossEntropyOps.withIndices(input, target, reduction, smoothing, ignoreIndex, valid);
     }
 
     private static Tensor softCrossEntropy(Tensor input, Tensor target, F.Reduction reduction, double smoothing, int classDim) {

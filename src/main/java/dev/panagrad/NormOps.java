@@ -2,26 +2,16 @@ package dev.panagrad;
 
 import java.util.Arrays;
 
-/** Layer and batch normalisation, and dropout. */
+/** Composite layer and batch normalisation (fallbacks of the fused ops), dropout, binary cross-entropy. */
 final class NormOps {
     private NormOps() {}
 
-    static Tensor layerNorm(Tensor x, int[] normalizedShape, Tensor weight, Tensor bias, double eps) {
-        x.checkAlive("layer_norm");
+    /**
+     * Layer norm as a composite of elementwise ops and reductions, for arguments the fused op
+     * does not take (weight or bias of another dtype or device); checked by {@link LayerNormOps}.
+     */
+    static Tensor layerNormComposite(Tensor x, int[] normalizedShape, Tensor weight, Tensor bias, double eps) {
         int k = normalizedShape.length, nd = x.shape.length;
-        if (k == 0 || k > nd || !Arrays.equals(Arrays.copyOfRange(x.shape, nd - k, nd), normalizedShape)) {
-            throw new ShapeMismatchException("layer_norm: normalized_shape " + Arrays.toString(normalizedShape)
-                    + " must match the last dimensions of the input, got input of shape " + Shapes.str(x.shape));
-        }
-        for (Tensor p : new Tensor[] {weight, bias}) {
-            if (p != null && !Arrays.equals(p.shape, normalizedShape)) {
-                throw new ShapeMismatchException("layer_norm: weight and bias must have shape "
-                        + Arrays.toString(normalizedShape) + ", got " + Shapes.str(p.shape));
-            }
-        }
-        if (!x.dtype.isFloatingPoint()) {
-            throw new DTypeMismatchException("layer_norm: expects a floating point input, got " + x.dtype.pyName());
-        }
         int[] dims = new int[k];
         for (int i = 0; i < k; i++) dims[i] = nd - k + i;
         try (Scope tmp = Scope.open()) {
@@ -35,19 +25,13 @@ final class NormOps {
         }
     }
 
-    static Tensor batchNorm(Tensor x, Tensor runningMean, Tensor runningVar, Tensor weight, Tensor bias,
-                            boolean training, double momentum, double eps) {
-        x.checkAlive("batch_norm");
-        if (x.shape.length < 2) {
-            throw new ShapeMismatchException("batch_norm: expects an input [N, C, ...], got " + Shapes.str(x.shape));
-        }
+    /**
+     * Batch norm as a composite, for arguments the fused op does not take (integer input,
+     * per-channel tensors of another dtype or device); checked by {@link BatchNormOps}.
+     */
+    static Tensor batchNormComposite(Tensor x, Tensor runningMean, Tensor runningVar, Tensor weight, Tensor bias,
+                                     boolean training, double momentum, double eps) {
         int c = x.shape[1];
-        for (Tensor p : new Tensor[] {runningMean, runningVar, weight, bias}) {
-            if (p != null && (p.shape.length != 1 || p.shape[0] != c)) {
-                throw new ShapeMismatchException("batch_norm: per-channel tensors must have shape [" + c + "], got "
-                        + Shapes.str(p.shape) + " for input " + Shapes.str(x.shape));
-            }
-        }
         int nd = x.shape.length;
         int[] dims = new int[nd - 1];
         dims[0] = 0;
@@ -57,10 +41,6 @@ final class NormOps {
         bshape[1] = c;
         long count = x.numel / Math.max(c, 1);
         boolean useBatch = training || runningMean == null;
-        if (useBatch && count <= 1) {
-            throw new IllegalArgumentException("batch_norm: expected more than 1 value per channel when training, got input of shape "
-                    + Shapes.str(x.shape));
-        }
         try (Scope tmp = Scope.open()) {
             Tensor mean, var;
             if (useBatch) {

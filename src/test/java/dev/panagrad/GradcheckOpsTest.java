@@ -16,7 +16,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /**
  * Every differentiable op checked against float64 central differences ({@link Gradcheck}),
  * on seeded random inputs with broadcasting and non-contiguous layouts, and the second
- * derivatives (createGraph) of the elementwise ops, reductions and matmul.
+ * derivatives (createGraph) of the elementwise ops, reductions, matmul, and of the fused
+ * softmax, cross-entropy and normalisation ops (whose createGraph path is a separate
+ * composite formula).
  */
 class GradcheckOpsTest {
     /** A named case: inputs are made fresh (seeded) for each run. */
@@ -121,6 +123,8 @@ class GradcheckOpsTest {
         c.add(new Case("stack", in -> Tensor.stack(List.of(in[0], in[1].tanh()), 0), s(2, 3), s(2, 3)));
         c.add(new Case("softmax", in -> in[0].softmax(1), s(3, 4)));
         c.add(new Case("log_softmax dim 0", in -> in[0].logSoftmax(0), s(3, 4)));
+        c.add(new Case("softmax middle dim", in -> in[0].softmax(1), s(2, 3, 4)));
+        c.add(new Case("log_softmax long rows", in -> in[0].logSoftmax(1), s(2, 21)));
         c.add(new Case("clone contiguous", in -> in[0].t().contiguous().clone().exp(), s(3, 4)));
         c.add(new Case("to float64 and back", in -> in[0].to(DType.FLOAT64).mul(2.0), s(3)));
         // in place, including on a view (the base's graph is rewritten)
@@ -139,6 +143,13 @@ class GradcheckOpsTest {
         c.add(new Case("cross entropy smoothed sum", in -> F.crossEntropy(in[0], Tensor.of(new long[] {1, 0, 3}),
                 F.Reduction.SUM, 0.2), s(3, 4)));
         c.add(new Case("cross entropy probabilities", in -> F.crossEntropy(in[0], in[1].softmax(1)), s(3, 4), s(3, 4)));
+        c.add(new Case("cross entropy ignore index", in -> F.crossEntropy(in[0], Tensor.of(new long[] {1, -100, 3, 0}),
+                F.Reduction.MEAN, 0.0), s(4, 5)));
+        c.add(new Case("cross entropy none smoothed ignored", in -> F.crossEntropy(in[0], Tensor.of(new long[] {2, 0, 2}),
+                F.Reduction.NONE, 0.3, 2), s(3, 4)));
+        c.add(new Case("cross entropy spatial", in -> F.crossEntropy(in[0], Tensor.of(new long[] {0, 3, 1, 2, 2, 0}, 2, 3),
+                F.Reduction.SUM, 0.1), s(2, 4, 3)));
+        c.add(new Case("cross entropy one sample", in -> F.crossEntropy(in[0], Tensor.scalar(DType.INT64, 3)), s(5)));
         c.add(new Case("nll", in -> F.nllLoss(in[0].logSoftmax(1), Tensor.of(new long[] {2, 2, 0})), s(3, 4)));
         c.add(new Case("embedding", in -> F.embedding(Tensor.of(new long[] {1, 3, 1, 0}, 2, 2), in[0]).exp(), s(4, 3)));
         c.add(new Case("conv2d", in -> F.conv2d(in[0], in[1], in[2], new int[] {2, 1}, new int[] {1, 2}, new int[] {1, 2}, 2),
@@ -149,8 +160,15 @@ class GradcheckOpsTest {
                 s(1, 2, 5, 6)));
         c.add(new Case("adaptive avg pool", in -> F.adaptiveAvgPool2d(in[0], 2, 3), s(2, 2, 5, 7)));
         c.add(new Case("layer norm", in -> F.layerNorm(in[0], new int[] {4}, in[1], in[2]), s(3, 4), s(4), s(4)));
+        c.add(new Case("layer norm no affine", in -> F.layerNorm(in[0], new int[] {5}, null, null), s(3, 5)));
+        c.add(new Case("layer norm two dims", in -> F.layerNorm(in[0], new int[] {2, 3}, in[1], in[2]), s(2, 2, 3),
+                s(2, 3), s(2, 3)));
         c.add(new Case("batch norm training", in -> F.batchNorm(in[0], null, null, in[1], in[2], true, 0.1, 1e-5),
                 s(4, 3, 2, 2), s(3), s(3)));
+        c.add(new Case("batch norm training [N, C] no affine", in -> F.batchNorm(in[0], null, null, null, null, true, 0.1,
+                1e-5), s(5, 3)));
+        c.add(new Case("batch norm eval", in -> F.batchNorm(in[0], Tensor.of(new double[] {0.1, -0.3, 0.2}),
+                Tensor.of(new double[] {0.5, 1.5, 2.0}), in[1], in[2], false, 0.1, 1e-5), s(4, 3, 2), s(3), s(3)));
         c.add(new Case("bce with logits", in -> F.binaryCrossEntropyWithLogits(in[0], in[1].sigmoid()), s(3, 4), s(3, 4)));
         return c;
     }
@@ -173,7 +191,10 @@ class GradcheckOpsTest {
                 case "exp", "log", "sqrt", "rsqrt", "sin", "cos", "tanh", "sigmoid", "gelu", "silu", "reciprocal", "square",
                      "erf", "pow scalar", "mul broadcast", "div broadcast", "pow tensor", "sum dims keepdim", "mean dim",
                      "var", "logsumexp", "norm 2", "softmax", "log_softmax dim 0", "mm", "bmm", "matmul broadcast batch",
-                     "linear", "cross entropy" -> c.add(k);
+                     "linear", "cross entropy", "cross entropy smoothed sum", "cross entropy ignore index",
+                     "cross entropy none smoothed ignored", "cross entropy spatial", "softmax middle dim",
+                     "log_softmax long rows", "layer norm", "layer norm no affine", "layer norm two dims",
+                     "batch norm training", "batch norm training [N, C] no affine", "batch norm eval" -> c.add(k);
                 default -> { }
             }
         }

@@ -38,6 +38,16 @@ public final class VectorFallbackMain {
             r.put("matmul", a.matmul(b).toDoubleArray());
             r.put("softmax", x.narrow(0, 0, 5 * 33).reshape(5, 33).softmax(1).toDoubleArray());
             r.put("log_softmax", d.reshape(3, 11).logSoftmax(0).toDoubleArray());
+            // fused kernels: cross-entropy (loss and gradient), layer norm, batch norm
+            Tensor logits = x.narrow(0, 0, 7 * 33).reshape(7, 33).requiresGrad_();
+            Tensor target = Tensor.of(new long[] {0, 32, 5, -100, 17, 1, 1});
+            Tensor ce = F.crossEntropy(logits, target, F.Reduction.MEAN, 0.1);
+            r.put("cross_entropy", new double[] {ce.item()});
+            r.put("cross_entropy_grad", Autograd.grad(ce, logits)[0].toDoubleArray());
+            Tensor rows = d.reshape(3, 11);
+            r.put("f64_layer_norm", F.layerNorm(rows, new int[] {11}, null, null).toDoubleArray());
+            Tensor planes = x.narrow(0, 0, 4 * 3 * 40).reshape(4, 3, 40).to(DType.FLOAT64);
+            r.put("f64_batch_norm", F.batchNorm(planes, null, null, null, null, true, 0.1, 1e-5).toDoubleArray());
         }
         return r;
     }

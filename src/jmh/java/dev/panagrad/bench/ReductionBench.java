@@ -1,5 +1,6 @@
 package dev.panagrad.bench;
 
+import dev.panagrad.Autograd;
 import dev.panagrad.Parallelism;
 import dev.panagrad.Scope;
 import dev.panagrad.Tensor;
@@ -20,7 +21,8 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * Reductions and softmax on a 4096 x 4096 float32 tensor (16M elements, 64 MiB): the sum of
- * everything, the sum along dim 1, and softmax along dim 1 into a new result.
+ * everything, the sum along dim 1, softmax and log-softmax along dim 1 into a new result, and
+ * the softmax gradient (backward only: the output and the incoming gradient are made once).
  */
 @State(org.openjdk.jmh.annotations.Scope.Benchmark)
 @BenchmarkMode(Mode.AverageTime)
@@ -32,18 +34,24 @@ public class ReductionBench {
     @Param({"1", "2"})
     public int threads;
 
-    private Tensor x;
+    private Tensor x, leaf, y, gy;
 
     @Setup
     public void setup() {
         Parallelism.setThreads(threads);
         Tensor.manualSeed(2);
         x = Tensor.randn(4096, 4096).keep();
+        gy = Tensor.randn(4096, 4096).keep();
+        leaf = x.detach().requiresGrad_().keep();
+        y = leaf.softmax(1).keep();
     }
 
     @TearDown
     public void tearDown() {
         x.close();
+        y.close();
+        leaf.close();
+        gy.close();
     }
 
     @Benchmark
@@ -64,6 +72,21 @@ public class ReductionBench {
     public void softmaxDim1(Blackhole bh) {
         try (Scope s = Scope.open()) {
             bh.consume(x.softmax(1));
+        }
+    }
+
+    @Benchmark
+    public void logSoftmaxDim1(Blackhole bh) {
+        try (Scope s = Scope.open()) {
+            bh.consume(x.logSoftmax(1));
+        }
+    }
+
+    @Benchmark
+    public void softmaxBackwardDim1(Blackhole bh) {
+        try (Scope s = Scope.open()) {
+            bh.consume(Autograd.grad(new Tensor[] {y}, new Tensor[] {gy}, new Tensor[] {leaf},
+                    true, false, false));
         }
     }
 }

@@ -78,6 +78,84 @@ public interface Backend {
                  MemorySegment in, long inOffset, MemorySegment out, long outOffset);
 
     /**
+     * The gradient of {@link #softmax} from its output {@code y} and the output gradient
+     * {@code g}, all contiguous [outer, dim, inner]: {@code gx = y*(g - sum(g*y))}, or for
+     * log-softmax {@code gx = g - exp(y)*sum(g)}, sums along dim.
+     */
+    void softmaxBackward(DType dt, boolean log, long outer, long dim, long inner,
+                         MemorySegment y, long yOffset, MemorySegment g, long gOffset,
+                         MemorySegment gx, long gxOffset);
+
+    /**
+     * Cross-entropy of contiguous logits [outer, classes, inner] against contiguous int64
+     * class indices [outer, inner] (each in [0, classes) or equal to {@code ignoreIndex}), with
+     * label smoothing {@code s}: writes each sample's loss
+     * {@code (1-s)*(lse - x[target]) + s*(lse - mean(x))} (0 where ignored) and its logsumexp
+     * {@code lse}, both [outer, inner].
+     */
+    void crossEntropy(DType dt, long outer, long classes, long inner, MemorySegment x, long xOffset,
+                      MemorySegment target, long targetOffset, long ignoreIndex, double smoothing,
+                      MemorySegment loss, long lossOffset, MemorySegment lse, long lseOffset);
+
+    /**
+     * The gradient of {@link #crossEntropy} with respect to the logits:
+     * {@code gx = (exp(x - lse) - (1-s)*onehot(target) - s/classes) * g[sample] * scale}, zero
+     * for ignored samples. {@code g} holds one value per sample at element stride
+     * {@code gStride} (0: one value for all).
+     */
+    void crossEntropyBackward(DType dt, long outer, long classes, long inner, MemorySegment x, long xOffset,
+                              MemorySegment lse, long lseOffset, MemorySegment target, long targetOffset,
+                              long ignoreIndex, double smoothing, MemorySegment g, long gOffset, long gStride,
+                              double scale, MemorySegment gx, long gxOffset);
+
+    /**
+     * Layer normalisation of the contiguous rows [rows, n] of {@code x}:
+     * {@code y = (x - mean)*rstd*w + b} with the row's mean and {@code rstd = 1/sqrt(var + eps)}
+     * (biased variance), which are written to {@code mean} and {@code rstd} ([rows]) unless those
+     * are null. Null {@code w} or {@code b}: no scale or shift.
+     */
+    void layerNorm(DType dt, long rows, long n, MemorySegment x, long xOffset, MemorySegment w, long wOffset,
+                   MemorySegment b, long bOffset, double eps, MemorySegment y, long yOffset,
+                   MemorySegment mean, long meanOffset, MemorySegment rstd, long rstdOffset);
+
+    /**
+     * The gradients of {@link #layerNorm} from the output gradient {@code g} [rows, n] and the
+     * saved mean and rstd: {@code dx} [rows, n], {@code dw} and {@code db} [n]; each is skipped
+     * when null ({@code w} null: no weight).
+     */
+    void layerNormBackward(DType dt, long rows, long n, MemorySegment g, long gOffset, MemorySegment x, long xOffset,
+                           MemorySegment mean, long meanOffset, MemorySegment rstd, long rstdOffset,
+                           MemorySegment w, long wOffset, MemorySegment dx, long dxOffset,
+                           MemorySegment dw, long dwOffset, MemorySegment db, long dbOffset);
+
+    /**
+     * Per-channel mean and biased variance of contiguous {@code x} [outer, channels, inner]
+     * over the outer and inner dimensions, into {@code mean} and {@code var} [channels].
+     */
+    void batchNormStats(DType dt, long outer, long channels, long inner, MemorySegment x, long xOffset,
+                        MemorySegment mean, long meanOffset, MemorySegment var, long varOffset);
+
+    /**
+     * {@code y = (x - mean[c]) / sqrt(var[c] + eps) * w[c] + b[c]} over contiguous
+     * [outer, channels, inner]; null {@code w} or {@code b}: no scale or shift.
+     */
+    void batchNormApply(DType dt, long outer, long channels, long inner, MemorySegment x, long xOffset,
+                        MemorySegment mean, long meanOffset, MemorySegment var, long varOffset, double eps,
+                        MemorySegment w, long wOffset, MemorySegment b, long bOffset, MemorySegment y, long yOffset);
+
+    /**
+     * The gradients of {@link #batchNormApply} from the output gradient {@code g}: with
+     * {@code batchStats} the mean and variance are the batch's own (their dependence on x is
+     * part of dx), otherwise constants (running statistics). Writes {@code dx} (same layout
+     * as x), {@code dw} and {@code db} [channels]; each is skipped when null.
+     */
+    void batchNormBackward(DType dt, boolean batchStats, long outer, long channels, long inner,
+                           MemorySegment g, long gOffset, MemorySegment x, long xOffset,
+                           MemorySegment mean, long meanOffset, MemorySegment var, long varOffset, double eps,
+                           MemorySegment w, long wOffset, MemorySegment dx, long dxOffset,
+                           MemorySegment dw, long dwOffset, MemorySegment db, long dbOffset);
+
+    /**
      * Unfolds contiguous images [n, c, h, w] into the contiguous column matrix
      * [c*kh*kw, n*oh*ow] of {@code g} (zeros where the window hangs over the padding).
      */

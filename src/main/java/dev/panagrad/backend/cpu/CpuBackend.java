@@ -229,35 +229,78 @@ public final class CpuBackend implements Backend {
         });
     }
 
-    // ---------------------------------------------------------------- softmax
+    // ---------------------------------------------------------------- softmax, losses, normalisation
 
     @Override
     public void softmax(DType dt, boolean log, long outer, long dim, long inner,
                         MemorySegment in, long inOffset, MemorySegment out, long outOffset) {
-        Kernels1D k = KernelSelection.of(dt);
-        long rows = outer * inner;
-        CpuParallel.forRange(rows, Math.max(1, GRAIN / Math.max(1, dim)), (r0, r1) -> {
-            for (long r = r0; r < r1; r++) {
-                long o = r / inner, i = r % inner;
-                long base = o * dim * inner + i;
-                softmaxRow(k, log, dim, inner, in, inOffset + base, out, outOffset + base);
-            }
-        });
+        CpuSoftmax.forward(dt, log, outer, dim, inner, in, inOffset, out, outOffset);
     }
 
-    /** One row of a softmax: max, exp(x - max) and its sum, then a scale (or a shift for log). */
-    private static void softmaxRow(Kernels1D k, boolean log, long n, long stride,
-                                   MemorySegment in, long io, MemorySegment out, long oo) {
-        double max = k.reduce(ReduceOp.MAX, n, in, io, stride);
-        if (Double.isInfinite(max)) max = max > 0 ? max : 0; // all -inf: exp gives 0s, sum 0, as in PyTorch
-        k.binaryScalar(BinaryOp.SUB, n, in, io, stride, max, false, out, oo, stride);
-        k.unary(UnaryOp.EXP, n, out, oo, stride, out, oo, stride, 0, 0);
-        double sum = k.reduce(ReduceOp.SUM, n, out, oo, stride);
-        if (log) {
-            k.binaryScalar(BinaryOp.SUB, n, in, io, stride, max + Math.log(sum), false, out, oo, stride);
-        } else {
-            k.binaryScalar(BinaryOp.MUL, n, out, oo, stride, 1.0 / sum, false, out, oo, stride);
-        }
+    @Override
+    public void softmaxBackward(DType dt, boolean log, long outer, long dim, long inner,
+                                MemorySegment y, long yOffset, MemorySegment g, long gOffset,
+                                MemorySegment gx, long gxOffset) {
+        CpuSoftmax.backward(dt, log, outer, dim, inner, y, yOffset, g, gOffset, gx, gxOffset);
+    }
+
+    @Override
+    public void crossEntropy(DType dt, long outer, long classes, long inner, MemorySegment x, long xOffset,
+                             MemorySegment target, long targetOffset, long ignoreIndex, double smoothing,
+                             MemorySegment loss, long lossOffset, MemorySegment lse, long lseOffset) {
+        CpuCrossEntropy.forward(dt, outer, classes, inner, x, xOffset, target, targetOffset, ignoreIndex, smoothing,
+                loss, lossOffset, lse, lseOffset);
+    }
+
+    @Override
+    public void crossEntropyBackward(DType dt, long outer, long classes, long inner, MemorySegment x, long xOffset,
+                                     MemorySegment lse, long lseOffset, MemorySegment target, long targetOffset,
+                                     long ignoreIndex, double smoothing, MemorySegment g, long gOffset, long gStride,
+                                     double scale, MemorySegment gx, long gxOffset) {
+        CpuCrossEntropy.backward(dt, outer, classes, inner, x, xOffset, lse, lseOffset, target, targetOffset,
+                ignoreIndex, smoothing, g, gOffset, gStride, scale, gx, gxOffset);
+    }
+
+    @Override
+    public void layerNorm(DType dt, long rows, long n, MemorySegment x, long xOffset, MemorySegment w, long wOffset,
+                          MemorySegment b, long bOffset, double eps, MemorySegment y, long yOffset,
+                          MemorySegment mean, long meanOffset, MemorySegment rstd, long rstdOffset) {
+        CpuLayerNorm.forward(dt, rows, n, x, xOffset, w, wOffset, b, bOffset, eps, y, yOffset,
+                mean, meanOffset, rstd, rstdOffset);
+    }
+
+    @Override
+    public void layerNormBackward(DType dt, long rows, long n, MemorySegment g, long gOffset, MemorySegment x,
+                                  long xOffset, MemorySegment mean, long meanOffset, MemorySegment rstd, long rstdOffset,
+                                  MemorySegment w, long wOffset, MemorySegment dx, long dxOffset,
+                                  MemorySegment dw, long dwOffset, MemorySegment db, long dbOffset) {
+        CpuLayerNorm.backward(dt, rows, n, g, gOffset, x, xOffset, mean, meanOffset, rstd, rstdOffset, w, wOffset,
+                dx, dxOffset, dw, dwOffset, db, dbOffset);
+    }
+
+    @Override
+    public void batchNormStats(DType dt, long outer, long channels, long inner, MemorySegment x, long xOffset,
+                               MemorySegment mean, long meanOffset, MemorySegment var, long varOffset) {
+        CpuBatchNorm.stats(dt, outer, channels, inner, x, xOffset, mean, meanOffset, var, varOffset);
+    }
+
+    @Override
+    public void batchNormApply(DType dt, long outer, long channels, long inner, MemorySegment x, long xOffset,
+                               MemorySegment mean, long meanOffset, MemorySegment var, long varOffset, double eps,
+                               MemorySegment w, long wOffset, MemorySegment b, long bOffset,
+                               MemorySegment y, long yOffset) {
+        CpuBatchNorm.apply(dt, outer, channels, inner, x, xOffset, mean, meanOffset, var, varOffset, eps,
+                w, wOffset, b, bOffset, y, yOffset);
+    }
+
+    @Override
+    public void batchNormBackward(DType dt, boolean batchStats, long outer, long channels, long inner,
+                                  MemorySegment g, long gOffset, MemorySegment x, long xOffset,
+                                  MemorySegment mean, long meanOffset, MemorySegment var, long varOffset, double eps,
+                                  MemorySegment w, long wOffset, MemorySegment dx, long dxOffset,
+                                  MemorySegment dw, long dwOffset, MemorySegment db, long dbOffset) {
+        CpuBatchNorm.backward(dt, batchStats, outer, channels, inner, g, gOffset, x, xOffset, mean, meanOffset,
+                var, varOffset, eps, w, wOffset, dx, dxOffset, dw, dwOffset, db, dbOffset);
     }
 
     // ---------------------------------------------------------------- images
