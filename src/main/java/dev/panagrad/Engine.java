@@ -72,6 +72,22 @@ final class Engine {
         return run.captured;
     }
 
+    /**
+     * The existing {@code .grad()} of the leaf behind input {@code i} of {@code node} when the
+     * node may add its gradient for that input straight into it (a GEMM with beta = 1 instead
+     * of a temporary and an addition): during a plain backward (not createGraph, not
+     * Autograd.grad), for a live leaf with a contiguous gradient of its dtype and no hooks.
+     * The caller then returns null for that input; the version of the grad must be bumped.
+     * Null when the gradient has to go the usual way.
+     */
+    static Tensor gradIntoLeaf(Node node, int i) {
+        if (!(ThreadState.get().backwardRun instanceof Run run) || run.createGraph || run.capture != null) return null;
+        if (!(node.next[i] instanceof AccumulateGrad acc) || acc.preHooks != null) return null;
+        Tensor leaf = acc.leaf, g = leaf.grad;
+        if (leaf.isReleased() || g == null || g.isReleased() || !g.isContiguous() || g.dtype != leaf.dtype) return null;
+        return g;
+    }
+
     private static void checkSeed(String op, Tensor out, Tensor g, int i) {
         if (g == null) {
             if (out.numel != 1) {
@@ -113,9 +129,11 @@ final class Engine {
 
         void execute(Tensor[] roots, Tensor[] grads) {
             boolean prevGrad = ts.gradEnabled;
+            Object prevRun = ts.backwardRun;
             Scope prevScope = ts.scope;
             try {
                 ts.gradEnabled = createGraph;
+                ts.backwardRun = this;
                 if (!createGraph) ts.scope = work;
                 Node[] rootNodes = new Node[roots.length];
                 for (int i = 0; i < roots.length; i++) rootNodes[i] = roots[i].gradEdge();
@@ -148,19 +166,25 @@ final class Engine {
                     }
                     Tensor[] out = g == null ? new Tensor[n.next.length] : apply(n, g);
                     if (!retainGraph) n.releaseSaved();
-                    for (int i = 0; i < n.next.length; i++) {
-                        Node c = n.next[i];
-                        if (c == null) continue;
-                        Tensor r = out[i];
-                        if (r != null) c.pendingGrad = c.pendingGrad == null ? r : accumulate(c, c.pendingGrad, r);
-                        if (--c.pendingDeps == 0) {
-                            if (top == ready.length) ready = Arrays.copyOf(ready, top * 2);
-                            ready[top++] = c;
+                    // Leaves' accumulators go on the stack last so they run first: a weight gradient is
+                    // added into .grad and freed at once instead of waiting for the rest of the graph
+                    // (50 layers would otherwise hold 50 weight gradients at the peak).
+                    for (int pass = 0; pass < 2; pass++) {
+                        for (int i = 0; i < n.next.length; i++) {
+                            Node c = n.next[i];
+                            if (c == null || (c instanceof AccumulateGrad) != (pass == 1)) continue;
+                            Tensor r = out[i];
+                            if (r != null) c.pendingGrad = c.pendingGrad == null ? r : accumulate(c, c.pendingGrad, r);
+                            if (--c.pendingDeps == 0) {
+                                if (top == ready.length) ready = Arrays.copyOf(ready, top * 2);
+                                ready[top++] = c;
+                            }
                         }
                     }
                 }
             } finally {
                 ts.gradEnabled = prevGrad;
+                ts.backwardRun = prevRun;
                 ts.scope = prevScope;
                 for (Node n : discovered) {
                     Tensor p = n.pendingGrad;

@@ -66,13 +66,28 @@ final class NnOps {
         if (Record.needed(x, w, b)) {
             Record.nodeN(out, b != null ? "AddmmBackward0" : "MmBackward0", (g, nd) -> {
                 Tensor gx = nd.needsInputGrad(0) ? LinearAlgebra.mm(g, nd.saved(1)) : null;
-                Tensor gw = nd.needsInputGrad(1) ? LinearAlgebra.mm(ViewOps.t(g), nd.saved(0)) : null;
+                Tensor gw = null;
+                if (nd.needsInputGrad(1)) {
+                    Tensor into = Engine.gradIntoLeaf(nd, 1);
+                    if (into != null) accumulateWeightGrad(g, nd.saved(0), into);
+                    else gw = LinearAlgebra.mm(ViewOps.t(g), nd.saved(0));
+                }
                 Tensor gb = b != null && nd.needsInputGrad(2) ? Reductions.sum(g, new int[] {0}, false) : null;
                 return new Tensor[] {gx, gw, gb};
             }, new Tensor[] {x, w, b}, w.requiresGrad ? SavedTensor.input(x) : null,
                     x.requiresGrad ? SavedTensor.input(w) : null);
         }
         return out;
+    }
+
+    /** {@code into += g.T @ x}: the weight gradient added into an existing .grad by the GEMM itself. */
+    private static void accumulateWeightGrad(Tensor g, Tensor x, Tensor into) {
+        int m = g.shape[0], n = g.shape[1], k = x.shape[1];
+        into.backend.gemm(g.dtype, new Gemm(1, n, k, m, 1.0,
+                g.storage.segment(), g.offset, 0, g.strides[1], g.strides[0],
+                x.storage.segment(), x.offset, 0, x.strides[0], x.strides[1],
+                1.0, into.storage.segment(), into.offset, 0, into.strides[0], into.strides[1]));
+        into.storage.bumpVersion();
     }
 
     private static Tensor reduce(Tensor perElement, F.Reduction r) {

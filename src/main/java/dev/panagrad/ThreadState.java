@@ -11,6 +11,8 @@ final class ThreadState {
     Scope scope;
     boolean gradEnabled = true;
     boolean inferenceMode;
+    /** The backward pass running on this thread (see {@link Engine#gradIntoLeaf}), or null. */
+    Object backwardRun;
 
     static ThreadState get() {
         return CURRENT.get();

@@ -317,4 +317,33 @@ class AutogradBehaviourTest {
             return r;
         }
     }
+
+    /** A linear layer adds its weight gradient into an existing .grad inside the GEMM: same values as a fresh one. */
+    @Test
+    void linearWeightGradientsAccumulateIntoAnExistingGrad() {
+        try (Scope s = Scope.open()) {
+            Generator gen = new Generator(11);
+            Tensor x = Tensor.randn(gen, DType.FLOAT64, 7, 5), w = Tensor.randn(gen, DType.FLOAT64, 3, 5).requiresGrad_();
+            Tensor b = Tensor.randn(gen, DType.FLOAT64, 3).requiresGrad_();
+            Tensor g = Tensor.randn(gen, DType.FLOAT64, 7, 3);
+            F.linear(x, w, b).backward(g);
+            double[] once = w.grad().toDoubleArray();
+            // g.T @ x by hand
+            double[] gx = g.toDoubleArray(), xx = x.toDoubleArray();
+            for (int i = 0; i < 3; i++) {
+                for (int j = 0; j < 5; j++) {
+                    double acc = 0;
+                    for (int m = 0; m < 7; m++) acc += gx[m * 3 + i] * xx[m * 5 + j];
+                    assertEquals(acc, once[i * 5 + j], 1e-12);
+                }
+            }
+            Tensor held = w.grad();
+            int version = held.version();
+            F.linear(x, w, b).backward(g.t().contiguous().t()); // a transposed gradient layout too
+            double[] twice = w.grad().toDoubleArray();
+            for (int i = 0; i < once.length; i++) assertEquals(2 * once[i], twice[i], 1e-12);
+            assertArrayEquals(twice, held.toDoubleArray(), "accumulated in place, as PyTorch does");
+            assertTrue(held.version() > version, "the in-place accumulation bumps the grad's version");
+        }
+    }
 }
