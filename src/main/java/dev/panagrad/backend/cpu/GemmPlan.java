@@ -21,9 +21,10 @@ import java.util.concurrent.atomic.AtomicInteger;
  * is packed, which handles every stride.
  * <p>
  * <b>Orientation.</b> {@code C = A @ B} and {@code C^T = B^T @ A^T} are the same memory
- * operation with swapped strides. The packed path takes the one that wastes fewer FMAs on the
- * zero padding of edge tiles (e.g. a 64 x 10 product: 10 columns padded to one 32-wide tile
- * wastes 69%, as 10 rows in one 12-row tile only 17%).
+ * operation with swapped strides. The packed path takes the cheaper by {@link #packedCost}:
+ * fewer FMAs wasted on the zero padding of edge tiles (a 64 x 10 product: 10 columns padded to
+ * one 32-wide tile waste 69%, as 10 rows in one 12-row tile only 17%) and less packing by
+ * gathers (an operand strided along the packed rows).
  * <p>
  * <b>Threads.</b> Problems under {@code PARALLEL_MIN_FMAS} run on the calling thread. Larger
  * ones are cut into disjoint blocks of C, about four per thread, which the threads take in
@@ -79,7 +80,7 @@ final class GemmPlan {
                 kernel = other;
             }
         }
-        if (kernel == PACKED && transposeWastesLess(p.m(), p.n(), mr, nr)) p = transposed(p);
+        if (kernel == PACKED && transposeCostsLess(p, mr, nr, lanes)) p = transposed(p);
         int tileM = kernel == PACKED ? mr : 4, tileN = kernel == PACKED ? nr : kernel == ROWS ? 2 * lanes : 1;
         split(p, kernel, tileM, tileN, body);
     }
@@ -157,11 +158,40 @@ final class GemmPlan {
         return PACKED;
     }
 
-    /** True when C^T = B^T A^T pads fewer elements into edge tiles than C = A B. */
-    static boolean transposeWastesLess(int m, int n, int mr, int nr) {
-        long asIs = roundUp(m, mr) * roundUp(n, nr);
-        long swapped = roundUp(n, mr) * roundUp(m, nr);
-        return swapped < asIs;
+    /** Cycles per element moved with vector loads and stores (contiguous along the packed rows, or C's rows). Measured, as the two below, on 64 x 784 x 512 products. */
+    static final double MOVE_CONTIGUOUS = 0.15;
+    /** Cycles per element moved by a vector load and a scatter (an operand transposed in memory). */
+    static final double MOVE_SCATTER = 1.5;
+    /** Cycles per element moved one by one (strided both ways, or C written down its columns). */
+    static final double MOVE_SCALAR = 8.0;
+
+    /**
+     * An estimate, in cycles, of the packed path for this orientation: the FMAs of the padded
+     * tiles (two FMA pipes of {@code lanes} each), the packing (B once, A once per NC-column
+     * panel of C), and the merges of the tiles into C (once per KC step). An operand that is
+     * transposed in memory is packed by vector scatters, one strided both ways element by
+     * element; C written along its columns costs a strided store per element. So a linear
+     * layer's weight gradient and its x @ w.T keep the orientation whose C rows are contiguous.
+     */
+    static double packedCost(Gemm g, int mr, int nr, int lanes) {
+        long m = g.m(), n = g.n(), k = Math.max(1, g.k());
+        int nc = Math.max(nr, GemmBlocking.B_PANEL_BYTES / (GemmBlocking.KC * (64 / lanes)) / nr * nr);
+        double fma = (double) roundUp(m, mr) * roundUp(n, nr) * k / (2.0 * lanes);
+        double packA = (double) m * k * ((n + nc - 1) / nc) * move(g.aColStride(), g.aRowStride());
+        double packB = (double) k * n * move(g.bColStride(), g.bRowStride());
+        double merge = (double) m * n * ((k + GemmBlocking.KC - 1) / GemmBlocking.KC)
+                * (g.cColStride() == 1 ? MOVE_CONTIGUOUS : MOVE_SCALAR);
+        return g.batch() * (fma + packA + packB + merge);
+    }
+
+    /** The cost of packing one element of an operand whose packed rows run along {@code along}. */
+    private static double move(long along, long across) {
+        return along == 1 ? MOVE_CONTIGUOUS : across == 1 ? MOVE_SCATTER : MOVE_SCALAR;
+    }
+
+    /** True when C^T = B^T A^T costs clearly (by a tenth) less than C = A B on the packed path. */
+    static boolean transposeCostsLess(Gemm g, int mr, int nr, int lanes) {
+        return packedCost(transposed(g), mr, nr, lanes) * 1.1 < packedCost(g, mr, nr, lanes);
     }
 
     private static long roundUp(long x, int unit) {
