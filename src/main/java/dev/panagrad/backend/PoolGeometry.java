@@ -10,4 +10,9 @@ public record PoolGeometry(int h, int w, int kh, int kw, int sh, int sw, int ph,
         if (ceil && (out - 1) * s >= in + p) out--;
         return out;
     }
+
+    /** True when every window lies inside the image (no padding reached, no dilation), so no window needs bounds checks. */
+    public boolean windowsInside() {
+        return ph == 0 && pw == 0 && dh == 1 && dw == 1 && (oh - 1) * sh + kh <= h && (ow - 1) * sw + kw <= w;
+    }
 }

@@ -6,7 +6,7 @@ import dev.panagrad.backend.PoolGeometry;
 
 import java.lang.foreign.MemorySegment;
 
-/** Drivers of the image kernels: im2col (a typeless copy) and the per-dtype col2im and pooling. */
+/** Drivers of the per-dtype image kernels (im2col, col2im, pooling): planes split over threads. */
 final class CpuSpatial {
     private CpuSpatial() {}
 
@@ -15,50 +15,20 @@ final class CpuSpatial {
     }
 
     static void im2col(DType dt, Conv2dGeometry g, MemorySegment x, long xOff, MemorySegment col, long colOff) {
-        int es = dt.byteSize();
-        long p = (long) g.oh() * g.ow();
-        long cols = g.cols();
-        long rows = g.rows();
-        // Work items: (row, image) pairs; each writes its own stretch of the column matrix.
-        CpuParallel.forRange(rows * g.n(), Math.max(1, CpuBackend.GRAIN / Math.max(1, p)), (i0, i1) -> {
-            for (long item = i0; item < i1; item++) {
-                long row = item / g.n();
-                int n = (int) (item % g.n());
-                int kj = (int) (row % g.kw());
-                int ki = (int) ((row / g.kw()) % g.kh());
-                int c = (int) (row / ((long) g.kw() * g.kh()));
-                long dst = (colOff + row * cols + n * p) * es;
-                long plane = (xOff + ((long) n * g.c() + c) * g.h() * g.w()) * es;
-                int ow0 = g.firstValidOw(kj), ow1 = g.endValidOw(kj);
-                for (int oh = 0; oh < g.oh(); oh++) {
-                    long d = dst + (long) oh * g.ow() * es;
-                    int ih = oh * g.sh() - g.ph() + ki * g.dh();
-                    if (ih < 0 || ih >= g.h() || ow0 >= ow1) {
-                        col.asSlice(d, (long) g.ow() * es).fill((byte) 0);
-                        continue;
-                    }
-                    if (ow0 > 0) col.asSlice(d, (long) ow0 * es).fill((byte) 0);
-                    if (ow1 < g.ow()) col.asSlice(d + (long) ow1 * es, (long) (g.ow() - ow1) * es).fill((byte) 0);
-                    long srcRow = plane + (long) ih * g.w() * es;
-                    int iw0 = ow0 * g.sw() - g.pw() + kj * g.dw();
-                    if (g.sw() == 1) {
-                        MemorySegment.copy(x, srcRow + (long) iw0 * es, col, d + (long) ow0 * es, (long) (ow1 - ow0) * es);
-                    } else {
-                        for (int ow = ow0, iw = iw0; ow < ow1; ow++, iw += g.sw()) {
-                            Elem.move(es, x, (srcRow / es) + iw, col, d / es + ow);
-                        }
-                    }
-                }
-            }
+        requireFloat(dt, "im2col");
+        long work = (long) g.kh() * g.kw() * g.oh() * g.ow();
+        CpuParallel.forRange((long) g.n() * g.c(), Math.max(1, CpuBackend.GRAIN / Math.max(1, work)), (i0, i1) -> {
+            if (dt == DType.FLOAT32) FloatSpatialKernels.im2col(g, i0, i1, x, xOff, col, colOff);
+            else DoubleSpatialKernels.im2col(g, i0, i1, x, xOff, col, colOff);
         });
     }
 
     static void col2im(DType dt, Conv2dGeometry g, MemorySegment col, long colOff, MemorySegment x, long xOff) {
         requireFloat(dt, "col2im");
-        long work = g.rows() * g.cols() / Math.max(1, g.c());
-        CpuParallel.forRange(g.c(), Math.max(1, CpuBackend.GRAIN / Math.max(1, work)), (c0, c1) -> {
-            if (dt == DType.FLOAT32) FloatSpatialKernels.col2im(g, (int) c0, (int) c1, col, colOff, x, xOff);
-            else DoubleSpatialKernels.col2im(g, (int) c0, (int) c1, col, colOff, x, xOff);
+        long work = (long) g.kh() * g.kw() * g.oh() * g.ow();
+        CpuParallel.forRange((long) g.n() * g.c(), Math.max(1, CpuBackend.GRAIN / Math.max(1, work)), (i0, i1) -> {
+            if (dt == DType.FLOAT32) FloatSpatialKernels.col2im(g, i0, i1, col, colOff, x, xOff);
+            else DoubleSpatialKernels.col2im(g, i0, i1, col, colOff, x, xOff);
         });
     }
 
@@ -66,8 +36,11 @@ final class CpuSpatial {
                      MemorySegment in, long inOff, MemorySegment out, long outOff, MemorySegment idx, long idxOff) {
         requireFloat(dt, "pool2d");
         long perPlane = (long) g.oh() * g.ow() * g.kh() * g.kw();
+        boolean inside = max && g.windowsInside();
         CpuParallel.forRange(planes, Math.max(1, CpuBackend.GRAIN / Math.max(1, perPlane)), (p0, p1) -> {
-            if (dt == DType.FLOAT32) {
+            if (inside) {
+                KernelSelection.of(dt).maxPoolInside(g, (int) p0, (int) p1, in, inOff, out, outOff, idx, idxOff);
+            } else if (dt == DType.FLOAT32) {
                 FloatSpatialKernels.pool(g, max, countIncludePad, (int) p0, (int) p1, in, inOff, out, outOff, idx, idxOff);
             } else {
                 DoubleSpatialKernels.pool(g, max, countIncludePad, (int) p0, (int) p1, in, inOff, out, outOff, idx, idxOff);

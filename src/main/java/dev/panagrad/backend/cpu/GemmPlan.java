@@ -23,8 +23,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  * <b>Orientation.</b> {@code C = A @ B} and {@code C^T = B^T @ A^T} are the same memory
  * operation with swapped strides. The packed path takes the cheaper by {@link #packedCost}:
  * fewer FMAs wasted on the zero padding of edge tiles (a 64 x 10 product: 10 columns padded to
- * one 32-wide tile waste 69%, as 10 rows in one 12-row tile only 17%) and less packing by
- * gathers (an operand strided along the packed rows).
+ * one 32-wide tile waste 69%, as 10 rows in one 12-row tile only 17%) and less packing of
+ * transposed operands (strided along the packed rows).
  * <p>
  * <b>Threads.</b> Problems under {@code PARALLEL_MIN_FMAS} run on the calling thread. Larger
  * ones are cut into disjoint blocks of C, about four per thread, which the threads take in
@@ -160,8 +160,12 @@ final class GemmPlan {
 
     /** Cycles per element moved with vector loads and stores (contiguous along the packed rows, or C's rows). Measured, as the two below, on 64 x 784 x 512 products. */
     static final double MOVE_CONTIGUOUS = 0.15;
-    /** Cycles per element moved by a vector load and a scatter (an operand transposed in memory). */
-    static final double MOVE_SCATTER = 1.5;
+    /**
+     * Cycles per element packed from an operand transposed in memory, by L x L block transposes
+     * in registers (0.15 ns per element of a 256 x 512 block alone, somewhat more inside a
+     * GEMM; a vector load and a scatter per row, the fallback, took 1.5 cycles).
+     */
+    static final double MOVE_TRANSPOSED = 0.6;
     /** Cycles per element moved one by one (strided both ways, or C written down its columns). */
     static final double MOVE_SCALAR = 8.0;
 
@@ -169,7 +173,7 @@ final class GemmPlan {
      * An estimate, in cycles, of the packed path for this orientation: the FMAs of the padded
      * tiles (two FMA pipes of {@code lanes} each), the packing (B once, A once per NC-column
      * panel of C), and the merges of the tiles into C (once per KC step). An operand that is
-     * transposed in memory is packed by vector scatters, one strided both ways element by
+     * transposed in memory is packed by block transposes, one strided both ways element by
      * element; C written along its columns costs a strided store per element. So a linear
      * layer's weight gradient and its x @ w.T keep the orientation whose C rows are contiguous.
      */
@@ -186,7 +190,7 @@ final class GemmPlan {
 
     /** The cost of packing one element of an operand whose packed rows run along {@code along}. */
     private static double move(long along, long across) {
-        return along == 1 ? MOVE_CONTIGUOUS : across == 1 ? MOVE_SCATTER : MOVE_SCALAR;
+        return along == 1 ? MOVE_CONTIGUOUS : across == 1 ? MOVE_TRANSPOSED : MOVE_SCALAR;
     }
 
     /** True when C^T = B^T A^T costs clearly (by a tenth) less than C = A B on the packed path. */

@@ -1,6 +1,7 @@
 package dev.panagrad.backend.cpu;
 
 import dev.panagrad.backend.BinaryOp;
+import dev.panagrad.backend.PoolGeometry;
 import dev.panagrad.backend.ReduceOp;
 import dev.panagrad.backend.UnaryOp;
 
@@ -67,4 +68,13 @@ interface Kernels1D {
     void adam(long n, MemorySegment p, long po, MemorySegment g, long go, MemorySegment m, long mo,
               MemorySegment v, long vo, MemorySegment vmax, long vmo, double lr, double beta1, double beta2,
               double eps, double weightDecay, boolean decoupled, double bc1, double bc2Sqrt);
+
+    /**
+     * Max pooling of planes [p0, p1) when every window lies inside the image
+     * ({@link dev.panagrad.backend.PoolGeometry#windowsInside}): values into {@code out},
+     * each window's flat index (ih * w + iw) of its first maximum (a NaN wins) into the int64
+     * {@code idx}.
+     */
+    void maxPoolInside(PoolGeometry g, int p0, int p1, MemorySegment in, long inOff,
+                       MemorySegment out, long outOff, MemorySegment idx, long idxOff);
 }

@@ -1,6 +1,7 @@
 package dev.panagrad.backend.cpu;
 
 import dev.panagrad.backend.BinaryOp;
+import dev.panagrad.backend.PoolGeometry;
 import dev.panagrad.backend.ReduceOp;
 import dev.panagrad.backend.UnaryOp;
 
@@ -204,6 +205,12 @@ final class LongKernels implements Kernels1D {
             return;
         }
         for (long i = 0; i < n; i++) out.setAtIndex(L, oo + i * os, x.getAtIndex(L, xo + i * xs));
+    }
+
+    @Override
+    public void maxPoolInside(PoolGeometry g, int p0, int p1, MemorySegment in, long inOff,
+                              MemorySegment out, long outOff, MemorySegment idx, long idxOff) {
+        throw new IllegalArgumentException("max_pool2d needs float32 or float64 input");
     }
 
     @Override

@@ -100,6 +100,33 @@ class GemmTest {
         return out.stream();
     }
 
+    /**
+     * Operands transposed in memory are packed by L x L block transposes plus scatters for the
+     * edges: whole blocks, rows and columns left over past the last block (m, n not multiples
+     * of 16 or 8), k steps past the last block, an A block crossing sliver boundaries (MR = 12),
+     * and a KC boundary (k > 256), in both orientations.
+     */
+    @ParameterizedTest(name = "{0} m={1} n={2} k={3}")
+    @MethodSource("transposedCases")
+    void transposedOperandsPackByBlocks(DType dt, int m, int n, int k) {
+        CpuParallel.setThreads(1);
+        Random rnd = new Random(17L * m + 5L * n + k);
+        try (Arena arena = Arena.ofShared()) {
+            Problem p = Problem.of(arena, rnd, dt, m, n, k, true, true, false, 1, 0.5);
+            p.check("packed", g -> block(dt, g, GemmPlan.PACKED));
+            p.check("packed, transposed", g -> block(dt, GemmPlan.transposed(g), GemmPlan.PACKED));
+        }
+    }
+
+    static Stream<Arguments> transposedCases() {
+        int[][] s = {{16, 16, 16}, {32, 64, 48}, {37, 45, 261}, {64, 70, 300}, {12, 33, 17}, {130, 8, 40}, {8, 130, 23}};
+        List<Arguments> out = new ArrayList<>();
+        for (DType dt : new DType[] {DType.FLOAT32, DType.FLOAT64}) {
+            for (int[] x : s) out.add(Arguments.of(dt, x[0], x[1], x[2]));
+        }
+        return out.stream();
+    }
+
     /** Two threads on products large enough to split: along n, along m, and over the batch. */
     @Test
     void parallelResultsMatchReference() {
