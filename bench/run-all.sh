@@ -1,12 +1,18 @@
 #!/usr/bin/env bash
 # Runs panagrad's whole JMH suite and the peers (PyTorch, NumPy/OpenBLAS) on this machine and
-# prints one table. About 12 minutes on 2 cores. The peers need Debian's python3-torch and
+# prints one table. About 14 minutes on 2 cores. The peers need Debian's python3-torch and
 # libopenblas0-pthread (apt-get install python3-torch libopenblas0-pthread); without them the
 # table shows only our figures and BENCHMARKS.md's.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 mkdir -p target
-mvn -q -B -Pbench verify -Dbench="-f 1 -wi 3 -w 1 -i 5 -r 1 -rf json -rff target/jmh.json ${*:-}"
+# Short warm-up for the kernels; the training steps get longer: C2 needs some 8 s of steps
+# before a CNN step settles (31 ms after 3 s, 14 ms after 8 s). -prof gc gives their heap
+# bytes per step (gc.alloc.rate.norm in target/jmh-training.json).
+mvn -q -B -Pbench verify -Dbench="-f 1 -wi 3 -w 1 -i 5 -r 1 -e TrainingBench -rf json -rff target/jmh-kernels.json ${*:-}"
+mvn -q -B -Pbench verify -Dbench="TrainingBench -f 1 -wi 6 -w 2 -i 5 -r 1 -prof gc -rf json -rff target/jmh-training.json"
+python3 -c 'import json, sys; print(json.dumps(sum((json.load(open(f)) for f in sys.argv[1:]), [])))' \
+  target/jmh-kernels.json target/jmh-training.json > target/jmh.json
 if /usr/bin/python3 -c 'import torch, numpy' 2>/dev/null; then
   /usr/bin/python3 bench/peers.py target/peers.json
 else
