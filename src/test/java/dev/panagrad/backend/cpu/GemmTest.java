@@ -92,10 +92,14 @@ class GemmTest {
     }
 
     static Stream<Arguments> directCases() {
-        int[][] s = {{1, 1, 1}, {1, 40, 33}, {4, 17, 16}, {5, 16, 15}, {9, 3, 70}, {33, 1, 129}, {3, 300, 2}};
+        return bothDtypes(new int[][] {{1, 1, 1}, {1, 40, 33}, {4, 17, 16}, {5, 16, 15}, {9, 3, 70}, {33, 1, 129}, {3, 300, 2}});
+    }
+
+    /** (dtype, m, n, k) for each shape, in float32 and float64. */
+    private static Stream<Arguments> bothDtypes(int[][] shapes) {
         List<Arguments> out = new ArrayList<>();
         for (DType dt : new DType[] {DType.FLOAT32, DType.FLOAT64}) {
-            for (int[] x : s) out.add(Arguments.of(dt, x[0], x[1], x[2]));
+            for (int[] x : shapes) out.add(Arguments.of(dt, x[0], x[1], x[2]));
         }
         return out.stream();
     }
@@ -119,12 +123,8 @@ class GemmTest {
     }
 
     static Stream<Arguments> transposedCases() {
-        int[][] s = {{16, 16, 16}, {32, 64, 48}, {37, 45, 261}, {64, 70, 300}, {12, 33, 17}, {130, 8, 40}, {8, 130, 23}};
-        List<Arguments> out = new ArrayList<>();
-        for (DType dt : new DType[] {DType.FLOAT32, DType.FLOAT64}) {
-            for (int[] x : s) out.add(Arguments.of(dt, x[0], x[1], x[2]));
-        }
-        return out.stream();
+        return bothDtypes(new int[][] {{16, 16, 16}, {32, 64, 48}, {37, 45, 261}, {64, 70, 300}, {12, 33, 17},
+                {130, 8, 40}, {8, 130, 23}});
     }
 
     /** Two threads on products large enough to split: along n, along m, and over the batch. */

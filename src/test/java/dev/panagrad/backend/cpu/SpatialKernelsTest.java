@@ -62,47 +62,23 @@ class SpatialKernelsTest {
                 MemorySegment x = random(arena, dt, images, rnd);
                 MemorySegment col = arena.allocate(colSize * dt.byteSize(), 64);
                 CpuSpatial.im2col(dt, g, x, 0, col, 0);
-                for (int c = 0; c < g.c(); c++) {
-                    for (int ki = 0; ki < g.kh(); ki++) {
-                        for (int kj = 0; kj < g.kw(); kj++) {
-                            long row = ((long) c * g.kh() + ki) * g.kw() + kj;
-                            for (int n = 0; n < g.n(); n++) {
-                                for (int oh = 0; oh < g.oh(); oh++) {
-                                    for (int ow = 0; ow < g.ow(); ow++) {
-                                        int ih = oh * g.sh() - g.ph() + ki * g.dh(), iw = ow * g.sw() - g.pw() + kj * g.dw();
-                                        double want = ih < 0 || iw < 0 || ih >= g.h() || iw >= g.w() ? 0
-                                                : get(dt, x, (((long) n * g.c() + c) * g.h() + ih) * g.w() + iw);
-                                        long at = row * g.cols() + ((long) n * g.oh() + oh) * g.ow() + ow;
-                                        assertEquals(want, get(dt, col, at), "im2col row " + row + " image " + n + " at " + oh + "," + ow);
-                                    }
-                                }
-                            }
-                        }
-                    }
-                }
+                forEachTap(g, (row, n, c, oh, ow, ih, iw) -> {
+                    double want = ih < 0 || iw < 0 || ih >= g.h() || iw >= g.w() ? 0
+                            : get(dt, x, (((long) n * g.c() + c) * g.h() + ih) * g.w() + iw);
+                    long at = row * g.cols() + ((long) n * g.oh() + oh) * g.ow() + ow;
+                    assertEquals(want, get(dt, col, at), "im2col row " + row + " image " + n + " at " + oh + "," + ow);
+                });
                 // col2im adds every column element onto the input it came from (padding dropped),
                 // onto what the images held
                 MemorySegment cols = random(arena, dt, colSize, rnd);
                 MemorySegment into = random(arena, dt, images, rnd);
                 double[] want = new double[images];
                 for (int i = 0; i < images; i++) want[i] = get(dt, into, i);
-                for (int c = 0; c < g.c(); c++) {
-                    for (int ki = 0; ki < g.kh(); ki++) {
-                        for (int kj = 0; kj < g.kw(); kj++) {
-                            long row = ((long) c * g.kh() + ki) * g.kw() + kj;
-                            for (int n = 0; n < g.n(); n++) {
-                                for (int oh = 0; oh < g.oh(); oh++) {
-                                    for (int ow = 0; ow < g.ow(); ow++) {
-                                        int ih = oh * g.sh() - g.ph() + ki * g.dh(), iw = ow * g.sw() - g.pw() + kj * g.dw();
-                                        if (ih < 0 || iw < 0 || ih >= g.h() || iw >= g.w()) continue;
-                                        want[(int) ((((long) n * g.c() + c) * g.h() + ih) * g.w() + iw)] +=
-                                                get(dt, cols, row * g.cols() + ((long) n * g.oh() + oh) * g.ow() + ow);
-                                    }
-                                }
-                            }
-                        }
-                    }
-                }
+                forEachTap(g, (row, n, c, oh, ow, ih, iw) -> {
+                    if (ih < 0 || iw < 0 || ih >= g.h() || iw >= g.w()) return;
+                    want[(int) ((((long) n * g.c() + c) * g.h() + ih) * g.w() + iw)] +=
+                            get(dt, cols, row * g.cols() + ((long) n * g.oh() + oh) * g.ow() + ow);
+                });
                 CpuSpatial.col2im(dt, g, cols, 0, into, 0);
                 double tol = dt == DType.FLOAT32 ? 1e-5 : 1e-12;
                 for (int i = 0; i < images; i++) {
@@ -111,6 +87,29 @@ class SpatialKernelsTest {
             }
         } finally {
             CpuParallel.setThreads(Runtime.getRuntime().availableProcessors());
+        }
+    }
+
+    /** What one column-matrix element is: row (c, ki, kj), image n, output (oh, ow), input (ih, iw) it reads. */
+    private interface Tap {
+        void at(long row, int n, int c, int oh, int ow, int ih, int iw);
+    }
+
+    /** Every element of the column matrix, from the definition of the unfolding. */
+    private static void forEachTap(Conv2dGeometry g, Tap tap) {
+        for (int c = 0; c < g.c(); c++) {
+            for (int ki = 0; ki < g.kh(); ki++) {
+                for (int kj = 0; kj < g.kw(); kj++) {
+                    long row = ((long) c * g.kh() + ki) * g.kw() + kj;
+                    for (int n = 0; n < g.n(); n++) {
+                        for (int oh = 0; oh < g.oh(); oh++) {
+                            for (int ow = 0; ow < g.ow(); ow++) {
+                                tap.at(row, n, c, oh, ow, oh * g.sh() - g.ph() + ki * g.dh(), ow * g.sw() - g.pw() + kj * g.dw());
+                            }
+                        }
+                    }
+                }
+            }
         }
     }
 
