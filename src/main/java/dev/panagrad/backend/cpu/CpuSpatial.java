@@ -18,8 +18,7 @@ final class CpuSpatial {
         requireFloat(dt, "im2col");
         long work = (long) g.kh() * g.kw() * g.oh() * g.ow();
         CpuParallel.forRange((long) g.n() * g.c(), Math.max(1, CpuBackend.GRAIN / Math.max(1, work)), (i0, i1) -> {
-            if (dt == DType.FLOAT32) FloatSpatialKernels.im2col(g, i0, i1, x, xOff, col, colOff);
-            else DoubleSpatialKernels.im2col(g, i0, i1, x, xOff, col, colOff);
+            KernelSelection.of(dt).im2col(g, i0, i1, x, xOff, col, colOff);
         });
     }
 
@@ -27,8 +26,7 @@ final class CpuSpatial {
         requireFloat(dt, "col2im");
         long work = (long) g.kh() * g.kw() * g.oh() * g.ow();
         CpuParallel.forRange((long) g.n() * g.c(), Math.max(1, CpuBackend.GRAIN / Math.max(1, work)), (i0, i1) -> {
-            if (dt == DType.FLOAT32) FloatSpatialKernels.col2im(g, i0, i1, col, colOff, x, xOff);
-            else DoubleSpatialKernels.col2im(g, i0, i1, col, colOff, x, xOff);
+            KernelSelection.of(dt).col2im(g, i0, i1, col, colOff, x, xOff);
         });
     }
 

@@ -1,6 +1,7 @@
 package dev.panagrad.backend.cpu;
 
 import dev.panagrad.backend.BinaryOp;
+import dev.panagrad.backend.Conv2dGeometry;
 import dev.panagrad.backend.PoolGeometry;
 import dev.panagrad.backend.ReduceOp;
 import dev.panagrad.backend.UnaryOp;
@@ -77,4 +78,13 @@ interface Kernels1D {
      */
     void maxPoolInside(PoolGeometry g, int p0, int p1, MemorySegment in, long inOff,
                        MemorySegment out, long outOff, MemorySegment idx, long idxOff);
+
+    /**
+     * Unfolds the planes (image, channel) [q0, q1) of images [n, c, h, w] into the column
+     * matrix [c*kh*kw, n*oh*ow] (see {@code SpatialKernels.im2col} for the layout).
+     */
+    void im2col(Conv2dGeometry g, long q0, long q1, MemorySegment x, long xOff, MemorySegment col, long colOff);
+
+    /** Adds the column matrix back into the planes [q0, q1): the adjoint of {@link #im2col}. */
+    void col2im(Conv2dGeometry g, long q0, long q1, MemorySegment col, long colOff, MemorySegment x, long xOff);
 }

@@ -20,7 +20,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * The image kernels against loops written straight from their definitions: im2col and col2im
- * for strides, padding and dilation (planes copied through padded heap arrays), and max
+ * for strides, padding and dilation (planes copied through padded heap arrays; vector rows
+ * for horizontal stride 1), and max
  * pooling with every window inside the image (vector gathers, scalar fallback) with ties,
  * NaNs, rows longer than a vector and partial last blocks, both dtypes, one and two threads.
  */
@@ -33,6 +34,10 @@ class SpatialKernelsTest {
                 {3, 2, 9, 11, 3, 2, 2, 3, 1, 2, 1, 1}, {2, 1, 10, 12, 2, 3, 1, 2, 0, 1, 2, 2},
                 {1, 4, 5, 5, 1, 1, 1, 1, 0, 0, 1, 1}, {2, 2, 6, 4, 5, 3, 1, 1, 2, 1, 1, 1},
                 {1, 1, 3, 3, 3, 3, 2, 2, 2, 2, 1, 1},
+                // horizontal stride 1 with rows of half a vector to a whole one (the vector kernels),
+                // dilated, vertically strided, and enough planes for col2im's groups of planes
+                {4, 3, 14, 14, 3, 3, 1, 1, 1, 1, 1, 1}, {2, 2, 12, 13, 3, 3, 1, 1, 2, 2, 2, 2},
+                {2, 2, 11, 16, 3, 3, 2, 1, 1, 1, 1, 1}, {64, 4, 14, 14, 3, 3, 1, 1, 1, 1, 1, 1},
         };
         List<Arguments> out = new ArrayList<>();
         for (DType dt : new DType[] {DType.FLOAT32, DType.FLOAT64}) {
@@ -58,7 +63,7 @@ class SpatialKernelsTest {
             Random rnd = new Random(shape[2] * 31L + shape[3]);
             int images = g.n() * g.c() * g.h() * g.w();
             long colSize = g.rows() * g.cols();
-            try (Arena arena = Arena.ofConfined()) {
+            try (Arena arena = Arena.ofShared()) {
                 MemorySegment x = random(arena, dt, images, rnd);
                 MemorySegment col = arena.allocate(colSize * dt.byteSize(), 64);
                 CpuSpatial.im2col(dt, g, x, 0, col, 0);
