@@ -12,7 +12,7 @@ MB_16M = (1 << 24) / 1e6  # million elements
 DOC = {
     "1": {"elementwise.add.new": 6.7, "elementwise.mul.new": 6.8, "elementwise.relu.new": 5.0, "elementwise.exp.new": 4.0,
           "elementwise.add.existing": 35.5, "reduce.sumAll": 1.39, "reduce.sumDim1": 1.43, "reduce.softmaxDim1.new": 37.9,
-          "gemm.64": 186, "gemm.128": 205, "gemm.256": 233, "gemm.512": 238, "gemm.1024": 234, "gemm.2048": 233,
+          "peak.fma": 273, "gemm.64": 186, "gemm.128": 205, "gemm.256": 233, "gemm.512": 238, "gemm.1024": 234, "gemm.2048": 233,
           "tape.1.forward": 2.31, "tape.1.backward": 1.94, "tape.16.forward": 2.28, "tape.16.backward": 1.96,
           "train.mlp-sgd-64": 1.35, "train.mlp-adam-64": 3.16, "train.mlp-sgd-256": 4.14, "train.mlp-adam-256": 5.84,
           "train.cnn-sgd-64": 9.97},
@@ -47,6 +47,9 @@ def rows(jmh):
             secs = score / {"us/op": 1e6, "ms/op": 1e3, "ns/op": 1e9, "s/op": 1}.get(unit, 1e6)
             key = f"gemm.{n}" if cls == "GemmBench" else f"gemm.f64.{n}"
             yield key, t, "GFLOP/s", 2 * n ** 3 / secs / 1e9, True
+        elif cls == "FmaPeakBench":
+            # 2 * 24 FMAs * 16 lanes (AVX-512 float32) * 4096 rounds per op, µs per op
+            yield "peak.fma", t, "GFLOP/s", 2 * 24 * 16 * 4096 / (score * 1e-6) / 1e9, True
         elif cls == "TapeBench":
             yield f"tape.{p.get('elements')}.{method}", t, "us/op", score, False
         elif cls == "TrainingBench":
@@ -93,6 +96,13 @@ def main():
         f = lambda v: "" if v is None else (f"{v:10.3f}" if abs(v) < 100 else f"{v:10.1f}")
         print(f"{key:34} {t:>3} {unit:>8} {f(ours)} {f(peer)} {'' if ratio is None else f'{ratio:6.2f}x':>7} {f(doc):>14}")
     print("\nratio: how many times better than the peer measured here (speed up or time down).")
+    table = list(rows(jmh))
+    peak = next((v for k, t, u, v, h in table if k == "peak.fma" and t == "1"), None)
+    if peak:
+        print(f"\nFMA peak measured in this run: {peak:.1f} GFLOP/s on one core (BENCHMARKS.md: 273)")
+        for k, t, u, v, h in table:
+            if k.startswith("gemm.") and not k.startswith("gemm.f64") and t == "1":
+                print(f"  {k:12} {v:7.1f} GFLOP/s = {100 * v / peak:5.1f}% of it")
 
 
 if __name__ == "__main__":
