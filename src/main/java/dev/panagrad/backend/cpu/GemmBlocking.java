@@ -54,4 +54,13 @@ final class GemmBlocking {
     static int nc(int bytes, int nr) {
         return Math.max(nr, B_PANEL_BYTES / (KC * bytes) / nr * nr);
     }
+
+    /**
+     * The rows the micro-kernels compute for m rows of C: whole MR-row tiles, and with MR = 12
+     * the rest in steps of 4 (the 8- and 4-row kernels); with other MR whole tiles only.
+     */
+    static long paddedRows(long m, int mr) {
+        if (mr != 12) return (m + mr - 1) / mr * mr;
+        return m / mr * mr + (m % mr + 3) / 4 * 4;
+    }
 }

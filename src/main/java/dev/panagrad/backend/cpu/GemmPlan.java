@@ -180,7 +180,7 @@ final class GemmPlan {
     static double packedCost(Gemm g, int mr, int nr, int lanes) {
         long m = g.m(), n = g.n(), k = Math.max(1, g.k());
         int nc = Math.max(nr, GemmBlocking.B_PANEL_BYTES / (GemmBlocking.KC * (64 / lanes)) / nr * nr);
-        double fma = (double) roundUp(m, mr) * roundUp(n, nr) * k / (2.0 * lanes);
+        double fma = (double) GemmBlocking.paddedRows(m, mr) * roundUp(n, nr) * k / (2.0 * lanes);
         double packA = (double) m * k * ((n + nc - 1) / nc) * move(g.aColStride(), g.aRowStride());
         double packB = (double) k * n * move(g.bColStride(), g.bRowStride());
         double merge = (double) m * n * ((k + GemmBlocking.KC - 1) / GemmBlocking.KC)
