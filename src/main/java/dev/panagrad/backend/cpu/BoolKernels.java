@@ -1,8 +1,6 @@
 package dev.panagrad.backend.cpu;
 
 import dev.panagrad.backend.BinaryOp;
-import dev.panagrad.backend.Conv2dGeometry;
-import dev.panagrad.backend.PoolGeometry;
 import dev.panagrad.backend.ReduceOp;
 import dev.panagrad.backend.UnaryOp;
 
@@ -137,22 +135,6 @@ final class BoolKernels implements Kernels1D {
             return;
         }
         for (long i = 0; i < n; i++) out.set(B, oo + i * os, x.get(B, xo + i * xs));
-    }
-
-    @Override
-    public void maxPoolInside(PoolGeometry g, int p0, int p1, MemorySegment in, long inOff,
-                              MemorySegment out, long outOff, MemorySegment idx, long idxOff) {
-        throw new IllegalArgumentException("max_pool2d needs float32 or float64 input");
-    }
-
-    @Override
-    public void im2col(Conv2dGeometry g, long q0, long q1, MemorySegment x, long xOff, MemorySegment col, long colOff) {
-        throw new IllegalArgumentException("conv2d needs float32 or float64 input");
-    }
-
-    @Override
-    public void col2im(Conv2dGeometry g, long q0, long q1, MemorySegment col, long colOff, MemorySegment x, long xOff) {
-        throw new IllegalArgumentException("conv2d needs float32 or float64 input");
     }
 
     @Override

@@ -74,17 +74,27 @@ interface Kernels1D {
      * Max pooling of planes [p0, p1) when every window lies inside the image
      * ({@link dev.panagrad.backend.PoolGeometry#windowsInside}): values into {@code out},
      * each window's flat index (ih * w + iw) of its first maximum (a NaN wins) into the int64
-     * {@code idx}.
+     * {@code idx}. Floating-point kernels only: the default, for int64 and bool, throws.
      */
-    void maxPoolInside(PoolGeometry g, int p0, int p1, MemorySegment in, long inOff,
-                       MemorySegment out, long outOff, MemorySegment idx, long idxOff);
+    default void maxPoolInside(PoolGeometry g, int p0, int p1, MemorySegment in, long inOff,
+                               MemorySegment out, long outOff, MemorySegment idx, long idxOff) {
+        throw new IllegalArgumentException("max_pool2d needs float32 or float64 input");
+    }
 
     /**
      * Unfolds the planes (image, channel) [q0, q1) of images [n, c, h, w] into the column
-     * matrix [c*kh*kw, n*oh*ow] (see {@code SpatialKernels.im2col} for the layout).
+     * matrix [c*kh*kw, n*oh*ow] (see {@code SpatialKernels.im2col} for the layout). Any two
+     * disjoint plane ranges may run at once. Floating-point kernels only: the default throws.
      */
-    void im2col(Conv2dGeometry g, long q0, long q1, MemorySegment x, long xOff, MemorySegment col, long colOff);
+    default void im2col(Conv2dGeometry g, long q0, long q1, MemorySegment x, long xOff, MemorySegment col, long colOff) {
+        throw new IllegalArgumentException("conv2d needs float32 or float64 input");
+    }
 
-    /** Adds the column matrix back into the planes [q0, q1): the adjoint of {@link #im2col}. */
-    void col2im(Conv2dGeometry g, long q0, long q1, MemorySegment col, long colOff, MemorySegment x, long xOff);
+    /**
+     * Adds the column matrix back into the planes [q0, q1): the adjoint of {@link #im2col}.
+     * Floating-point kernels only: the default throws.
+     */
+    default void col2im(Conv2dGeometry g, long q0, long q1, MemorySegment col, long colOff, MemorySegment x, long xOff) {
+        throw new IllegalArgumentException("conv2d needs float32 or float64 input");
+    }
 }
