@@ -46,6 +46,13 @@ res["reduce.softmaxDim1.existing.ms"] = med(lambda: torch.softmax(x, 1, out=y), 
 res["reduce.logSoftmaxDim1.new.ms"] = med(lambda: torch.log_softmax(x, 1), reps=5) * 1e3
 sy = torch.softmax(x, 1); gy = torch.randn(4096, 4096)
 res["reduce.softmaxBackwardDim1.ms"] = med(lambda: torch._softmax_backward_data(gy, sy, 1, x.dtype), reps=5) * 1e3
+# one optimizer step over 4M parameters (OptimizerBench): gradient ones, lr 1e-6
+pp = torch.randn(1 << 22, requires_grad=True); pp.grad = torch.ones_like(pp)
+for name, make in (("sgd-momentum", lambda: torch.optim.SGD([pp], lr=1e-6, momentum=0.9)),
+                   ("adam", lambda: torch.optim.Adam([pp], lr=1e-6)),
+                   ("adamw", lambda: torch.optim.AdamW([pp], lr=1e-6))):
+    o = make(); o.step()
+    res[f"optim.{name}.ms"] = med(o.step, reps=7, inner=5) * 1e3
 # forward + backward of the fused ops (FusedBench), in microseconds
 logits = torch.randn(256, 1000, requires_grad=True); tgt = torch.randint(0, 1000, (256,))
 res["fused.crossEntropy.us"] = med(lambda: torch.autograd.grad(F.cross_entropy(logits, tgt), logits), reps=15, inner=20) * 1e6

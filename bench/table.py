@@ -7,6 +7,8 @@ the ratio (ours relative to the peer measured here; > 1 means we are better).
 import json, sys
 
 MB_16M = (1 << 24) / 1e6  # million elements
+OPTIM_PARAMS = 1 << 22  # OptimizerBench.N
+OPTIM_BYTES = {"sgd-momentum": 20, "adam": 28, "adamw": 28}  # bytes moved per float32 parameter
 
 # BENCHMARKS.md (a different machine: 2 vCPU AMD EPYC Zen 5): peer figures, keyed as in peers.py.
 DOC = {
@@ -50,6 +52,9 @@ def rows(jmh):
         elif cls == "FmaPeakBench":
             # 2 * 24 FMAs * 16 lanes (AVX-512 float32) * 4096 rounds per op, µs per op
             yield "peak.fma", t, "GFLOP/s", 2 * 24 * 16 * 4096 / (score * 1e-6) / 1e9, True
+        elif cls == "OptimizerBench":
+            opt = p.get("optimizer")
+            yield f"optim.{opt}", t, "GB/s", OPTIM_BYTES[opt] * OPTIM_PARAMS / (score * 1e-3) / 1e9, True
         elif cls == "TapeBench":
             yield f"tape.{p.get('elements')}.{method}", t, "us/op", score, False
         elif cls == "TrainingBench":
@@ -67,6 +72,9 @@ def peer_value(peers, key, t, unit):
         ms = src.get(f"{key}.ms")
         bytes_ = 12 if op in ("add", "mul") else 8
         return None if ms is None else bytes_ * MB_16M / ms
+    if key.startswith("optim."):
+        ms = src.get(f"{key}.ms")
+        return None if ms is None else OPTIM_BYTES[key.split(".")[1]] * OPTIM_PARAMS / (ms * 1e-3) / 1e9
     if key.startswith("gemm."):
         return src.get(f"{key}.gflops")
     if key.startswith("tape."):
