@@ -1,18 +1,12 @@
 package dev.panagrad;
 
 import dev.panagrad.backend.Conv2dGeometry;
-import dev.panagrad.backend.Gemm;
-import dev.panagrad.backend.Iter;
-import dev.panagrad.backend.BinaryOp;
-
-import java.lang.foreign.MemorySegment;
 
 /**
- * 2-D convolution through im2col and the GEMM: the images are unfolded into a column
- * matrix [C*kh*kw, N*Ho*Wo], each group's weights multiply their block of rows in one GEMM
- * call over the whole batch, and the result is laid back out as [N, O, Ho, Wo] with the bias
- * added in the same pass. Backward recomputes the columns from the saved input (the memory
- * frugal choice) for the weight gradient, and folds the input gradient back with col2im.
+ * 2-D convolution: the shape, dtype and device rules and the autograd node; the backend's
+ * {@code conv2d} kernels do the arithmetic (on the CPU im2col and the GEMM a block of images
+ * at a time, see {@code CpuConvolution}). Backward recomputes the columns from the saved
+ * input (the memory-frugal choice) rather than keeping them from the forward.
  */
 final class ConvOps {
     private ConvOps() {}
@@ -84,101 +78,58 @@ final class ConvOps {
     }
 
     private static Tensor forward(Tensor x, Tensor w, Tensor b, Conv2dGeometry g, int groups) {
-        DType dt = x.dtype;
-        int o = w.shape[0];
-        long p = (long) g.oh() * g.ow();
-        Tensor xc = ViewOps.contiguous(x), wc = ViewOps.contiguous(w);
-        Tensor col = Tensor.allocate(x.backend, dt, new int[] {(int) g.rows(), (int) g.cols()});
-        Tensor mat = Tensor.allocate(x.backend, dt, new int[] {o, (int) g.cols()});
-        Tensor out = Tensor.allocate(x.backend, dt, new int[] {g.n(), o, g.oh(), g.ow()});
+        Tensor xc = ViewOps.contiguous(x), wc = ViewOps.contiguous(w), bc = b == null ? null : ViewOps.contiguous(b);
+        Tensor out = Tensor.allocate(x.backend, x.dtype, new int[] {g.n(), w.shape[0], g.oh(), g.ow()});
         try {
-            x.backend.im2col(dt, g, xc.storage.segment(), xc.offset, col.storage.segment(), col.offset);
-            groupedGemm(wc, false, col, mat, groups, 0);
-            // [O, N, P] -> [N, O, P], adding the bias on the way.
-            MemorySegment[] segs = {out.storage.segment(), mat.storage.segment(), null};
-            long[] offs = {out.offset, mat.offset, 0};
-            long[][] st = {out.strides, {p, g.n() * p, g.ow(), 1}, null};
-            int[] shape = out.shape;
-            if (b != null) {
-                segs[2] = b.storage.segment();
-                offs[2] = b.offset;
-                st[2] = new long[] {0, b.strides[0], 0, 0};
-                x.backend.binary(BinaryOp.ADD, dt, Iter.of(shape, segs, offs, st));
-            } else {
-                x.backend.copy(Iter.of(shape, new MemorySegment[] {segs[0], segs[1]}, new long[] {offs[0], offs[1]},
-                        new long[][] {st[0], st[1]}), dt, dt);
-            }
+            x.backend.conv2d(x.dtype, g, w.shape[0], groups, xc.storage.segment(), xc.offset,
+                    wc.storage.segment(), wc.offset, bc == null ? null : bc.storage.segment(), bc == null ? 0 : bc.offset,
+                    out.storage.segment(), out.offset);
         } catch (RuntimeException e) {
             out.release(Tensor.RELEASED_BY_SCOPE);
             throw e;
         } finally {
-            col.release(Tensor.RELEASED_BY_SCOPE);
-            mat.release(Tensor.RELEASED_BY_SCOPE);
-            if (xc != x) xc.release(Tensor.RELEASED_BY_SCOPE);
-            if (wc != w) wc.release(Tensor.RELEASED_BY_SCOPE);
+            releaseCopy(xc, x);
+            releaseCopy(wc, w);
+            releaseCopy(bc, b);
         }
         return out;
     }
 
-    /**
-     * For each group: out_g = W_g @ col_g (weights [O/g, Kg] against rows [Kg, cols]), or with
-     * {@code transposeW}: out_g = W_g^T @ col_g. {@code beta} 1 accumulates into out.
-     */
-    private static void groupedGemm(Tensor wc, boolean transposeW, Tensor col, Tensor out, int groups, double beta) {
-        int o = wc.shape[0];
-        int kg = (int) (wc.numel / o);
-        int og = o / groups;
-        int cols = col.shape[1];
-        for (int gi = 0; gi < groups; gi++) {
-            long wOff = wc.offset + (long) gi * og * kg;
-            int m = transposeW ? kg : og, k = transposeW ? og : kg;
-            long aRow = transposeW ? 1 : kg, aCol = transposeW ? kg : 1;
-            long bOff = col.offset + (long) gi * k * cols;
-            long cOff = out.offset + (long) gi * m * out.shape[1];
-            out.backend.gemm(wc.dtype, new Gemm(1, m, cols, k, 1.0,
-                    wc.storage.segment(), wOff, 0, aRow, aCol,
-                    col.storage.segment(), bOff, 0, cols, 1,
-                    beta, out.storage.segment(), cOff, 0, out.shape[1], 1));
-        }
+    private static void releaseCopy(Tensor copy, Tensor original) {
+        if (copy != original) copy.release(Tensor.RELEASED_BY_SCOPE);
     }
 
     private static Tensor[] backward(Tensor grad, FnNode node, Conv2dGeometry g, int groups, boolean hasBias) {
         Tensor x = node.saved(0), w = node.saved(1);
         DType dt = grad.dtype;
         int o = w.shape[0];
-        long p = (long) g.oh() * g.ow();
         Tensor gx = null, gw = null, gb = null;
-        // grad [N, O, P] -> gmat [O, N*P]
-        Tensor gmat = Tensor.allocate(grad.backend, dt, new int[] {o, (int) g.cols()});
-        Tensor gperm = gmat.view(grad.shape, new long[] {p, g.n() * p, g.ow(), 1}, gmat.offset);
-        grad.backend.copy(Pointwise.iter2(gperm, grad), dt, dt);
-        gperm.release(Tensor.RELEASED_BY_SCOPE);
-        Tensor wc = ViewOps.contiguous(w);
-        if (node.needsInputGrad(1)) {
-            Tensor xc = ViewOps.contiguous(x);
-            Tensor col = Tensor.allocate(grad.backend, dt, new int[] {(int) g.rows(), (int) g.cols()});
-            grad.backend.im2col(dt, g, xc.storage.segment(), xc.offset, col.storage.segment(), col.offset);
-            gw = Tensor.allocate(grad.backend, dt, w.shape);
-            int og = o / groups, kg = (int) (w.numel / o);
-            long cols = g.cols();
-            for (int gi = 0; gi < groups; gi++) {
-                // gW_g [O/g, Kg] = gmat_g [O/g, cols] @ col_g^T [cols, Kg]
-                grad.backend.gemm(dt, new Gemm(1, og, kg, (int) cols, 1.0,
-                        gmat.storage.segment(), gmat.offset + (long) gi * og * cols, 0, cols, 1,
-                        col.storage.segment(), col.offset + (long) gi * kg * cols, 0, 1, cols,
-                        0.0, gw.storage.segment(), gw.offset + (long) gi * og * kg, 0, kg, 1));
+        Tensor gc = ViewOps.contiguous(grad);
+        try {
+            if (node.needsInputGrad(1)) {
+                Tensor xc = ViewOps.contiguous(x);
+                gw = Tensor.allocate(grad.backend, dt, w.shape);
+                try {
+                    grad.backend.conv2dWeightGrad(dt, g, o, groups, gc.storage.segment(), gc.offset,
+                            xc.storage.segment(), xc.offset, gw.storage.segment(), gw.offset);
+                } finally {
+                    releaseCopy(xc, x);
+                }
             }
-            col.release(Tensor.RELEASED_BY_SCOPE);
+            if (node.needsInputGrad(0)) {
+                Tensor wc = ViewOps.contiguous(w);
+                gx = Tensor.allocate(grad.backend, dt, x.shape);
+                try {
+                    grad.backend.conv2dInputGrad(dt, g, o, groups, gc.storage.segment(), gc.offset,
+                            wc.storage.segment(), wc.offset, gx.storage.segment(), gx.offset);
+                } finally {
+                    releaseCopy(wc, w);
+                }
+            }
+            if (hasBias && node.needsInputGrad(2)) gb = Reductions.sum(grad, new int[] {0, 2, 3}, false);
+        } finally {
+            releaseCopy(gc, grad);
         }
-        if (node.needsInputGrad(0)) {
-            Tensor gcol = Tensor.allocate(grad.backend, dt, new int[] {(int) g.rows(), (int) g.cols()});
-            groupedGemm(wc, true, gmat, gcol, groups, 0);
-            gx = Creation.full(dt, 0, x.shape, "conv2d backward");
-            grad.backend.col2im(dt, g, gcol.storage.segment(), gcol.offset, gx.storage.segment(), gx.offset);
-            gcol.release(Tensor.RELEASED_BY_SCOPE);
-        }
-        if (hasBias && node.needsInputGrad(2)) gb = Reductions.sum(grad, new int[] {0, 2, 3}, false);
-        gmat.release(Tensor.RELEASED_BY_SCOPE);
         return new Tensor[] {gx, gw, gb};
     }
 }

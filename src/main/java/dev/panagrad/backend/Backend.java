@@ -156,13 +156,20 @@ public interface Backend {
                            MemorySegment dw, long dwOffset, MemorySegment db, long dbOffset);
 
     /**
-     * Unfolds contiguous images [n, c, h, w] into the contiguous column matrix
-     * [c*kh*kw, n*oh*ow] of {@code g} (zeros where the window hangs over the padding).
+     * 2-D convolution of contiguous images {@code x} [n, c, h, w] with the contiguous weight
+     * {@code w} [o, c/groups, kh, kw] into the contiguous {@code out} [n, o, oh, ow], plus
+     * {@code bias} [o] when it is not null.
      */
-    void im2col(DType dt, Conv2dGeometry g, MemorySegment x, long xOffset, MemorySegment col, long colOffset);
+    void conv2d(DType dt, Conv2dGeometry g, int o, int groups, MemorySegment x, long xOffset,
+                MemorySegment w, long wOffset, MemorySegment bias, long biasOffset, MemorySegment out, long outOffset);
 
-    /** Adds a column matrix back into (zeroed or partial) images: the adjoint of {@link #im2col}. */
-    void col2im(DType dt, Conv2dGeometry g, MemorySegment col, long colOffset, MemorySegment x, long xOffset);
+    /** The gradient of {@link #conv2d} with respect to its input, written into the contiguous {@code gx} [n, c, h, w]. */
+    void conv2dInputGrad(DType dt, Conv2dGeometry g, int o, int groups, MemorySegment gy, long gyOffset,
+                         MemorySegment w, long wOffset, MemorySegment gx, long gxOffset);
+
+    /** The gradient of {@link #conv2d} with respect to its weight, written into the contiguous {@code gw}. */
+    void conv2dWeightGrad(DType dt, Conv2dGeometry g, int o, int groups, MemorySegment gy, long gyOffset,
+                          MemorySegment x, long xOffset, MemorySegment gw, long gwOffset);
 
     /**
      * Max (recording int64 flat indices within each plane) or average pooling of

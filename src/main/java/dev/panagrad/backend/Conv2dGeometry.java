@@ -12,6 +12,11 @@ public record Conv2dGeometry(int n, int c, int h, int w, int kh, int kw, int sh,
         return (in + 2 * p - d * (k - 1) - 1) / s + 1;
     }
 
+    /** The same convolution over {@code images} images. */
+    public Conv2dGeometry withImages(int images) {
+        return new Conv2dGeometry(images, c, h, w, kh, kw, sh, sw, ph, pw, dh, dw, oh, ow);
+    }
+
     /** Rows of the column matrix. */
     public long rows() {
         return (long) c * kh * kw;

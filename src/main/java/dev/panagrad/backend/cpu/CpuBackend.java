@@ -306,13 +306,24 @@ public final class CpuBackend implements Backend {
     // ---------------------------------------------------------------- images
 
     @Override
-    public void im2col(DType dt, Conv2dGeometry g, MemorySegment x, long xOffset, MemorySegment col, long colOffset) {
-        CpuSpatial.im2col(dt, g, x, xOffset, col, colOffset);
+    public void conv2d(DType dt, Conv2dGeometry g, int o, int groups, MemorySegment x, long xOffset,
+                       MemorySegment w, long wOffset, MemorySegment bias, long biasOffset, MemorySegment out, long outOffset) {
+        CpuSpatial.requireFloat(dt, "conv2d");
+        CpuConvolution.forward(dt, g, o, groups, x, xOffset, w, wOffset, bias, biasOffset, out, outOffset);
     }
 
     @Override
-    public void col2im(DType dt, Conv2dGeometry g, MemorySegment col, long colOffset, MemorySegment x, long xOffset) {
-        CpuSpatial.col2im(dt, g, col, colOffset, x, xOffset);
+    public void conv2dInputGrad(DType dt, Conv2dGeometry g, int o, int groups, MemorySegment gy, long gyOffset,
+                                MemorySegment w, long wOffset, MemorySegment gx, long gxOffset) {
+        CpuSpatial.requireFloat(dt, "conv2d backward");
+        CpuConvolution.inputGrad(dt, g, o, groups, gy, gyOffset, w, wOffset, gx, gxOffset);
+    }
+
+    @Override
+    public void conv2dWeightGrad(DType dt, Conv2dGeometry g, int o, int groups, MemorySegment gy, long gyOffset,
+                                 MemorySegment x, long xOffset, MemorySegment gw, long gwOffset) {
+        CpuSpatial.requireFloat(dt, "conv2d backward");
+        CpuConvolution.weightGrad(dt, g, o, groups, gy, gyOffset, x, xOffset, gw, gwOffset);
     }
 
     @Override

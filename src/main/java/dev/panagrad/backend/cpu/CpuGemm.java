@@ -26,6 +26,25 @@ final class CpuGemm {
         }
     }
 
+    /**
+     * As {@link #gemm}, all on the calling thread: for kernels that split their own work over
+     * the pool and multiply small blocks inside each task (a pool worker's GEMM would run
+     * serially anyway, but the calling thread's would fan out again).
+     */
+    static void gemmOnThisThread(DType dt, Gemm g) {
+        switch (dt) {
+            case FLOAT32 -> {
+                if (KernelSelection.VECTOR_API) Vectorized.float32OnThisThread(g);
+                else FloatScalarGemm.gemm(g);
+            }
+            case FLOAT64 -> {
+                if (KernelSelection.VECTOR_API) Vectorized.float64OnThisThread(g);
+                else DoubleScalarGemm.gemm(g);
+            }
+            default -> ReferenceGemm.gemm(dt, g);
+        }
+    }
+
     /** Only loaded when the module is present, so its references to jdk.incubator.vector resolve. */
     private static final class Vectorized {
         static void float32(Gemm g) {
@@ -34,6 +53,14 @@ final class CpuGemm {
 
         static void float64(Gemm g) {
             DoubleGemm.gemm(g);
+        }
+
+        static void float32OnThisThread(Gemm g) {
+            FloatGemm.gemmOnThisThread(g);
+        }
+
+        static void float64OnThisThread(Gemm g) {
+            DoubleGemm.gemmOnThisThread(g);
         }
     }
 }

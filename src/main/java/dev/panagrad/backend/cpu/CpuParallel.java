@@ -3,6 +3,7 @@ package dev.panagrad.backend.cpu;
 import java.util.concurrent.ForkJoinPool;
 import java.util.concurrent.ForkJoinTask;
 import java.util.concurrent.RecursiveAction;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * The shared pool that large CPU kernels split over: one worker per core by default
@@ -98,6 +99,18 @@ public final class CpuParallel {
         if (failure instanceof RuntimeException re) throw re;
         if (failure instanceof Error err) throw err;
         if (failure != null) throw new RuntimeException(failure);
+    }
+
+    /**
+     * Runs {@code task} for every index in [0, tasks) over the pool, each thread taking the
+     * next index not yet taken until none is left: a thread slowed by another process on its
+     * core does fewer tasks instead of holding the others up. Tasks must be independent.
+     */
+    public static void forEachTask(int tasks, java.util.function.IntConsumer task) {
+        AtomicInteger next = new AtomicInteger();
+        forRange(Math.min(threads, tasks), 1, (s, e) -> {
+            for (int t = next.getAndIncrement(); t < tasks; t = next.getAndIncrement()) task.accept(t);
+        });
     }
 
     private static final class Chunk extends RecursiveAction {

@@ -10,7 +10,7 @@ import java.lang.foreign.MemorySegment;
 final class CpuSpatial {
     private CpuSpatial() {}
 
-    private static void requireFloat(DType dt, String op) {
+    static void requireFloat(DType dt, String op) {
         if (!dt.isFloatingPoint()) throw new IllegalArgumentException(op + " needs float32 or float64, got " + dt.pyName());
     }
 

@@ -2,8 +2,6 @@ package dev.panagrad.backend.cpu;
 
 import dev.panagrad.backend.Gemm;
 
-import java.util.concurrent.atomic.AtomicInteger;
-
 /**
  * How one GEMM call is cut up, whatever the element type: which orientation, the direct
  * (unpacked) kernels or the packed path, and the split over {@link CpuParallel}'s threads.
@@ -78,6 +76,18 @@ final class GemmPlan {
      * {@code lanes} the vector length.
      */
     static void execute(Gemm g, int mr, int nr, int lanes, Body body) {
+        run(g, mr, nr, lanes, body, true);
+    }
+
+    /**
+     * As {@link #execute}, all on the calling thread: for a kernel that already splits its own
+     * work over the pool (a convolution's per-block products).
+     */
+    static void executeOnThisThread(Gemm g, int mr, int nr, int lanes, Body body) {
+        run(g, mr, nr, lanes, body, false);
+    }
+
+    private static void run(Gemm g, int mr, int nr, int lanes, Body body, boolean parallel) {
         if (g.batch() <= 0 || g.m() <= 0 || g.n() <= 0) return;
         Gemm p = unitStrides(g);
         int kernel = direct(p);
@@ -90,6 +100,10 @@ final class GemmPlan {
             }
         }
         if (kernel == PACKED && transposeCostsLess(p, mr, nr, lanes)) p = transposed(p);
+        if (!parallel) {
+            body.run(p, kernel, 0, p.batch(), 0, p.m(), 0, p.n());
+            return;
+        }
         int tileM = kernel == PACKED ? mr : 4, tileN = kernel == PACKED ? nr : kernel == ROWS ? 2 * lanes : 1;
         split(p, kernel, tileM, tileN, body);
     }
@@ -104,7 +118,7 @@ final class GemmPlan {
         }
         if (batch >= 2 * threads) {
             int per = blockSize(batch, 1, threads, 1);
-            share(threads, (batch + per - 1) / per, blk ->
+            CpuParallel.forEachTask((batch + per - 1) / per, blk ->
                     body.run(g, kernel, blk * per, Math.min(batch, (blk + 1) * per), 0, m, 0, n));
             return;
         }
@@ -118,10 +132,10 @@ final class GemmPlan {
         if (blocks < 2) {
             body.run(g, kernel, 0, batch, 0, m, 0, n);
         } else if (alongN) {
-            share(threads, blocks, blk ->
+            CpuParallel.forEachTask(blocks, blk ->
                     body.run(g, kernel, 0, batch, 0, m, blk * per * tileN, Math.min(n, (blk + 1) * per * tileN)));
         } else {
-            share(threads, blocks, blk ->
+            CpuParallel.forEachTask(blocks, blk ->
                     body.run(g, kernel, 0, batch, blk * per * tileM, Math.min(m, (blk + 1) * per * tileM), 0, n));
         }
     }
@@ -143,14 +157,6 @@ final class GemmPlan {
         int per = (units + threads * BLOCKS_PER_THREAD - 1) / (threads * BLOCKS_PER_THREAD);
         per = Math.max(per, (min + tile - 1) / tile);
         return Math.min(per, (units + threads - 1) / threads);
-    }
-
-    /** Runs blocks [0, blocks) over the pool, each thread taking the next undone block until none is left. */
-    private static void share(int threads, int blocks, java.util.function.IntConsumer block) {
-        AtomicInteger next = new AtomicInteger();
-        CpuParallel.forRange(Math.min(threads, blocks), 1, (s, e) -> {
-            for (int b = next.getAndIncrement(); b < blocks; b = next.getAndIncrement()) block.accept(b);
-        });
     }
 
     /**
