@@ -112,7 +112,7 @@ print(json.dumps(res))
 
 
 def main():
-    out = sys.argv[1] if len(sys.argv) > 1 else "peers.json"
+    out = out_dir()
     env = {k: v for k, v in os.environ.items() if k not in ("OPENBLAS_CORETYPE", "OPENBLAS_L2_SIZE")}
     result = {}
     for threads in (1, 2):
@@ -124,7 +124,24 @@ def main():
             sys.exit(p.returncode)
         result[str(threads)] = json.loads(p.stdout.strip().splitlines()[-1])
         print(f"peers with {threads} thread(s) measured in {time.time() - t0:.0f} s", file=sys.stderr)
+    result["1"].update(machine_limits())
     json.dump(result, open(out, "w"), indent=1)
+
+
+def machine_limits():
+    """The C memory loops of machine_limits.c, built with gcc when it is installed ({} otherwise)."""
+    src = os.path.join(os.path.dirname(os.path.abspath(__file__)), "machine_limits.c")
+    exe = os.path.join(os.path.dirname(os.path.abspath(out_dir())), "machine_limits")
+    try:
+        subprocess.run(["gcc", "-O3", "-march=native", "-o", exe, src], check=True, capture_output=True)
+        return json.loads(subprocess.run([exe], check=True, capture_output=True, text=True).stdout)
+    except (OSError, subprocess.CalledProcessError) as e:
+        print(f"machine limits skipped: {e}", file=sys.stderr)
+        return {}
+
+
+def out_dir():
+    return sys.argv[1] if len(sys.argv) > 1 else "peers.json"
 
 
 if __name__ == "__main__":

@@ -93,6 +93,24 @@ def doc_value(key, t):
     return d
 
 
+def limits(table, one):
+    """Our one-thread memory-bound rows beside the C loops of machine_limits.c from the same run."""
+    if "limits.add.store.ms" not in one:
+        return
+    ours = {k: v for k, t, u, v, h in table if t == "1"}
+    gbs = lambda ms, b: b * MB_16M / ms
+    print("\nMemory limits measured in this run (bench/machine_limits.c, one thread, AVX-512 C):")
+    for label, key, c_key, b in (("add, new result", "elementwise.add.new", "limits.add.store.ms", 12),
+                                 ("add, new result", "elementwise.add.new", "limits.add.stream.ms", 12),
+                                 ("add into an existing buffer", "elementwise.add.existing", "limits.add.inplace.ms", 12)):
+        c = gbs(one[c_key], b)
+        how = c_key.split(".")[2]
+        o = ours.get(key)
+        print(f"  {label:28} ours {o or 0:6.1f} GB/s, C {how:8} {c:6.1f} GB/s" + (f" ({o / c:4.2f}x)" if o else ""))
+    s = ours.get("reduce.sumAll")
+    print(f"  {'sum of 4096x4096':28} ours {s or 0:6.3f} ms,  C 8-accumulator {one['limits.sum.ms']:6.3f} ms")
+
+
 def main():
     jmh = json.load(open(sys.argv[1]))
     peers = json.load(open(sys.argv[2])) if len(sys.argv) > 2 else {}
@@ -105,6 +123,7 @@ def main():
         print(f"{key:34} {t:>3} {unit:>8} {f(ours)} {f(peer)} {'' if ratio is None else f'{ratio:6.2f}x':>7} {f(doc):>14}")
     print("\nratio: how many times better than the peer measured here (speed up or time down).")
     table = list(rows(jmh))
+    limits(table, peers.get("1", {}))
     peak = next((v for k, t, u, v, h in table if k == "peak.fma" and t == "1"), None)
     if peak:
         print(f"\nFMA peak measured in this run: {peak:.1f} GFLOP/s on one core (BENCHMARKS.md: 273)")
