@@ -124,6 +124,8 @@ class SpatialKernelsTest {
                 {8, 28, 28, 2, 2, 2, 2}, {5, 14, 14, 2, 2, 2, 2}, {3, 9, 40, 3, 3, 1, 1}, {2, 7, 37, 2, 3, 2, 3},
                 {4, 5, 16, 1, 1, 1, 1}, {2, 6, 33, 3, 2, 3, 1}, {3, 4, 4, 4, 4, 1, 1}, {2, 6, 70, 2, 2, 2, 2},
                 {3, 9, 41, 3, 2, 2, 2}, {2, 5, 5, 1, 2, 1, 2},
+                // windows that tile the image, 4 and 8 wide with rows and columns no window reaches, and 3 wide
+                {3, 9, 35, 4, 4, 4, 4}, {2, 16, 70, 8, 8, 8, 8}, {2, 7, 30, 3, 3, 3, 3},
         };
         List<Arguments> out = new ArrayList<>();
         for (DType dt : new DType[] {DType.FLOAT32, DType.FLOAT64}) {
@@ -134,7 +136,7 @@ class SpatialKernelsTest {
 
     @ParameterizedTest(name = "{0} {1}")
     @MethodSource("poolGeometries")
-    void maxPoolWithWindowsInsideMatchesItsDefinition(DType dt, int[] s) {
+    void maxPoolWithWindowsInsideAndItsGradientMatchTheirDefinitions(DType dt, int[] s) {
         int planes = s[0], h = s[1], w = s[2], kh = s[3], kw = s[4], sh = s[5], sw = s[6];
         int oh = (h - kh) / sh + 1, ow = (w - kw) / sw + 1;
         PoolGeometry g = new PoolGeometry(h, w, kh, kw, sh, sw, 0, 0, 1, 1, oh, ow);
@@ -180,6 +182,16 @@ class SpatialKernelsTest {
                         }
                     }
                 }
+                // backward, into zeroed planes: each window's gradient added at its maximum, 0 elsewhere
+                MemorySegment go = random(arena, dt, outs, rnd);
+                MemorySegment gi = arena.allocate((long) n * dt.byteSize(), 64);
+                double[] want = new double[n];
+                for (long o = 0; o < outs; o++) {
+                    long p = o / ((long) oh * ow);
+                    want[(int) (p * h * w + idx.getAtIndex(ValueLayout.JAVA_LONG, o))] += get(dt, go, o);
+                }
+                CpuSpatial.poolBackward(dt, g, true, false, planes, go, 0, idx, 0, gi, 0);
+                for (int i = 0; i < n; i++) assertEquals(want[i], get(dt, gi, i), 1e-6, who + " gradient of input " + i);
             }
         }
     }
