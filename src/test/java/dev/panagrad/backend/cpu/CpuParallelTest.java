@@ -19,8 +19,8 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * The thread team behind the CPU kernels: every index of a range is run exactly once, on
- * more than one thread when asked; failures in any chunk reach the caller; nested calls,
+ * The thread team behind the CPU kernels: every index of a range is run exactly once, by
+ * workers as well as the caller; failures in any chunk reach the caller; nested calls,
  * concurrent callers and changes of the thread count all complete with every index done once.
  */
 class CpuParallelTest {
@@ -34,6 +34,7 @@ class CpuParallelTest {
     void everyIndexRunsOnceAcrossTheTeam() {
         for (int threads : new int[] {1, 2, 3, 4}) {
             CpuParallel.setThreads(threads);
+            Set<Thread> ever = ConcurrentHashMap.newKeySet();
             for (int round = 0; round < 200; round++) {
                 int n = 1 + round * 7;
                 AtomicLongArray hits = new AtomicLongArray(n);
@@ -44,8 +45,11 @@ class CpuParallelTest {
                 });
                 for (int i = 0; i < n; i++) assertEquals(1, hits.get(i), "index " + i + " of " + n + ", threads=" + threads);
                 assertTrue(seen.size() <= threads);
-                if (n >= threads) assertEquals(threads, seen.size(), "threads used for n=" + n);
+                ever.addAll(seen);
             }
+            // the caller runs chunks no worker has claimed yet, so one round may see one thread,
+            // but a worker takes part now and then
+            if (threads > 1) assertTrue(ever.size() > 1, "only the caller ran chunks, threads=" + threads);
         }
     }
 
