@@ -13,17 +13,7 @@ final class CpuGemm {
     private CpuGemm() {}
 
     static void gemm(DType dt, Gemm g) {
-        switch (dt) {
-            case FLOAT32 -> {
-                if (KernelSelection.VECTOR_API) Vectorized.float32(g);
-                else FloatScalarGemm.gemm(g);
-            }
-            case FLOAT64 -> {
-                if (KernelSelection.VECTOR_API) Vectorized.float64(g);
-                else DoubleScalarGemm.gemm(g);
-            }
-            default -> ReferenceGemm.gemm(dt, g);
-        }
+        run(dt, g, true);
     }
 
     /**
@@ -32,13 +22,17 @@ final class CpuGemm {
      * serially anyway, but the calling thread's would fan out again).
      */
     static void gemmOnThisThread(DType dt, Gemm g) {
+        run(dt, g, false);
+    }
+
+    private static void run(DType dt, Gemm g, boolean parallel) {
         switch (dt) {
             case FLOAT32 -> {
-                if (KernelSelection.VECTOR_API) Vectorized.float32OnThisThread(g);
+                if (KernelSelection.VECTOR_API) Vectorized.float32(g, parallel);
                 else FloatScalarGemm.gemm(g);
             }
             case FLOAT64 -> {
-                if (KernelSelection.VECTOR_API) Vectorized.float64OnThisThread(g);
+                if (KernelSelection.VECTOR_API) Vectorized.float64(g, parallel);
                 else DoubleScalarGemm.gemm(g);
             }
             default -> ReferenceGemm.gemm(dt, g);
@@ -47,20 +41,14 @@ final class CpuGemm {
 
     /** Only loaded when the module is present, so its references to jdk.incubator.vector resolve. */
     private static final class Vectorized {
-        static void float32(Gemm g) {
-            FloatGemm.gemm(g);
+        static void float32(Gemm g, boolean parallel) {
+            if (parallel) FloatGemm.gemm(g);
+            else FloatGemm.gemmOnThisThread(g);
         }
 
-        static void float64(Gemm g) {
-            DoubleGemm.gemm(g);
-        }
-
-        static void float32OnThisThread(Gemm g) {
-            FloatGemm.gemmOnThisThread(g);
-        }
-
-        static void float64OnThisThread(Gemm g) {
-            DoubleGemm.gemmOnThisThread(g);
+        static void float64(Gemm g, boolean parallel) {
+            if (parallel) DoubleGemm.gemm(g);
+            else DoubleGemm.gemmOnThisThread(g);
         }
     }
 }

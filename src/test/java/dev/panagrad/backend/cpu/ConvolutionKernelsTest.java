@@ -8,12 +8,14 @@ import org.junit.jupiter.params.provider.MethodSource;
 
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
-import java.lang.foreign.ValueLayout;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
 import java.util.stream.Stream;
 
+import static dev.panagrad.backend.cpu.TestSegments.get;
+import static dev.panagrad.backend.cpu.TestSegments.random;
+import static dev.panagrad.backend.cpu.TestSegments.set;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 /**
@@ -129,20 +131,5 @@ class ConvolutionKernelsTest {
         MemorySegment s = arena.allocate(n * dt.byteSize(), 64);
         for (long i = 0; i < n; i++) set(dt, s, i, Double.NaN);
         return s;
-    }
-
-    private static MemorySegment random(Arena arena, DType dt, long n, Random rnd) {
-        MemorySegment s = arena.allocate(n * dt.byteSize(), 64);
-        for (long i = 0; i < n; i++) set(dt, s, i, rnd.nextGaussian());
-        return s;
-    }
-
-    private static double get(DType dt, MemorySegment s, long i) {
-        return dt == DType.FLOAT32 ? s.getAtIndex(ValueLayout.JAVA_FLOAT, i) : s.getAtIndex(ValueLayout.JAVA_DOUBLE, i);
-    }
-
-    private static void set(DType dt, MemorySegment s, long i, double v) {
-        if (dt == DType.FLOAT32) s.setAtIndex(ValueLayout.JAVA_FLOAT, i, (float) v);
-        else s.setAtIndex(ValueLayout.JAVA_DOUBLE, i, v);
     }
 }

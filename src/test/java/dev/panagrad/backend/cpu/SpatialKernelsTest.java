@@ -15,6 +15,9 @@ import java.util.List;
 import java.util.Random;
 import java.util.stream.Stream;
 
+import static dev.panagrad.backend.cpu.TestSegments.get;
+import static dev.panagrad.backend.cpu.TestSegments.random;
+import static dev.panagrad.backend.cpu.TestSegments.set;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -194,20 +197,5 @@ class SpatialKernelsTest {
                 for (int i = 0; i < n; i++) assertEquals(want[i], get(dt, gi, i), 1e-6, who + " gradient of input " + i);
             }
         }
-    }
-
-    private static MemorySegment random(Arena arena, DType dt, long n, Random rnd) {
-        MemorySegment m = arena.allocate(n * dt.byteSize(), 64);
-        for (long i = 0; i < n; i++) set(dt, m, i, rnd.nextGaussian());
-        return m;
-    }
-
-    private static double get(DType dt, MemorySegment m, long i) {
-        return dt == DType.FLOAT32 ? m.getAtIndex(ValueLayout.JAVA_FLOAT, i) : m.getAtIndex(ValueLayout.JAVA_DOUBLE, i);
-    }
-
-    private static void set(DType dt, MemorySegment m, long i, double v) {
-        if (dt == DType.FLOAT32) m.setAtIndex(ValueLayout.JAVA_FLOAT, i, (float) v);
-        else m.setAtIndex(ValueLayout.JAVA_DOUBLE, i, v);
     }
 }
