@@ -37,6 +37,13 @@ final class GemmBlocking {
     static final int KC = 256;
     /** Bytes of the packed B panel (KC x NC), kept in L2. */
     static final int B_PANEL_BYTES = 512 * 1024;
+    /**
+     * Bytes of a whole packed K x NC column of B, at most, for the order that keeps each block
+     * of C in L2 across the KC slices ({@code PackedGemm.java.template}): 4 MB at K = 2048.
+     * Past this (a convolution's weight gradient, K in the tens of thousands) the slices go
+     * one by one and the pack buffer stays one panel.
+     */
+    static final int B_COLUMN_BYTES = 8 << 20;
     /** Bytes of the packed A block (MC x KC), kept in L2 beside the B panel. */
     static final int A_BLOCK_BYTES = 128 * 1024;
 
