@@ -5,8 +5,9 @@ package dev.panagrad.backend.cpu;
  * grown (never shrunk) to the largest block a thread has needed, so a steady loop packs into
  * the same arrays every call and allocates nothing. They die with their thread (the pool's
  * workers live until {@link CpuParallel#setThreads} replaces the pool). At most an A block,
- * a B panel and one tile per element type ({@link GemmBlocking}): 128 KiB + 512 KiB + 1.5 KiB
- * each for float32 and float64.
+ * the packed B (one 512 KiB panel, or a whole column of B of up to
+ * {@link GemmBlocking#B_COLUMN_BYTES} when C blocks stay in L2 across the KC slices) and one
+ * tile per element type ({@link GemmBlocking}).
  * <p>
  * Why Java arrays rather than off-heap segments: the micro-kernel reads its packed operands
  * about 14 times per 24 FMAs. From a {@code MemorySegment}, C2 (JDK 25) keeps a bounds check
