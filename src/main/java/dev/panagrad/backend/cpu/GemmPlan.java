@@ -27,8 +27,8 @@ import dev.panagrad.backend.Gemm;
  * <b>Threads.</b> Problems under {@code PARALLEL_MIN_FMAS} run on the calling thread. Larger
  * ones are cut into disjoint blocks of C, about four per thread, which the threads take in
  * turn from a shared counter (no other synchronisation): whole matrices when the batch has at
- * least two per thread, otherwise ranges of whole micro-tile columns (or rows, when C is
- * taller than wide) of every matrix, at least 512 wide. On a shared machine a thread whose
+ * least two per thread, otherwise ranges of whole micro-tile rows (or columns, when C is
+ * much wider than tall: {@link #ROW_SPLIT_MAX_WIDTH}) of every matrix, at least 512 wide. On a shared machine a thread whose
  * core is busy with another process then does fewer blocks instead of holding everyone up.
  * Each block packs into its thread's own workspace; the duplicated packing of the shared
  * operand is 1/512 of the block's FMAs or less. Which thread computes a block never changes
@@ -123,9 +123,7 @@ final class GemmPlan {
             return;
         }
         int unitsM = (m + tileM - 1) / tileM, unitsN = (n + tileN - 1) / tileN;
-        // Split the dimension whose operand is cheaper to pack twice: along n each block
-        // packs all of A (m x k), along m all of B (k x n).
-        boolean alongN = unitsN >= threads && (m <= n || unitsM < threads) || unitsM < 2;
+        boolean alongN = unitsN >= threads && (n > ROW_SPLIT_MAX_WIDTH * m || unitsM < threads) || unitsM < 2;
         int units = alongN ? unitsN : unitsM, tile = alongN ? tileN : tileM;
         int per = blockSize(units, tile, threads, MIN_BLOCK);
         int blocks = (units + per - 1) / per;
@@ -139,6 +137,19 @@ final class GemmPlan {
                     body.run(g, kernel, 0, batch, blk * per * tileM, Math.min(m, (blk + 1) * per * tileM), 0, n));
         }
     }
+
+    /**
+     * Blocks of rows are preferred unless C is more than this many times as wide as tall.
+     * Each block of rows packs all of B (k x n), each block of columns all of A (m x k), so
+     * columns pay when B is much the larger operand. But blocks of columns share every row of
+     * C, and the threads then slow each other: each core's prefetcher, running along a row it
+     * merges into, pulls in lines the other core is writing. Measured on two threads, rows
+     * against columns (GFLOP/s): 1024^3 338 against 305, 512^3 351 against 336, 256 x 512 x 784
+     * 342 against 299, 128 x 512 x 784 312 against 279, 512 x 128 x 784 323 against 262; but
+     * 64 x 512 x 784 234 against 253, 256 x 2048 x 256 292 against 329, 128 x 2048 x 512 269
+     * against 323.
+     */
+    static final int ROW_SPLIT_MAX_WIDTH = 4;
 
     /** Blocks per thread: a thread slowed by a neighbour's process hands its later blocks to the others. */
     static final int BLOCKS_PER_THREAD = 4;

@@ -191,6 +191,30 @@ class GemmTest {
         }
     }
 
+    /**
+     * Two threads split C into blocks of whole rows (so they never share a row of C) unless C
+     * is more than {@link GemmPlan#ROW_SPLIT_MAX_WIDTH} times as wide as tall.
+     */
+    @Test
+    void parallelSplitIsByRowsUnlessCIsMuchWider() {
+        CpuParallel.setThreads(2);
+        int[][] shapes = {{1024, 1024, 1024}, {256, 512, 784}, {128, 512, 784}, {2048, 64, 300},
+                {64, 512, 784}, {256, 2048, 256}};
+        for (int[] s : shapes) {
+            int m = s[0], n = s[1], k = s[2];
+            Gemm g = new Gemm(1, m, n, k, 1, MemorySegment.NULL, 0, 0, k, 1,
+                    MemorySegment.NULL, 0, 0, n, 1, 0, MemorySegment.NULL, 0, 0, n, 1);
+            List<int[]> blocks = java.util.Collections.synchronizedList(new ArrayList<>());
+            GemmPlan.execute(g, 12, 32, 16, (x, kernel, b0, b1, i0, i1, j0, j1) -> blocks.add(new int[] {i0, i1, j0, j1}));
+            boolean rows = blocks.stream().allMatch(b -> b[2] == 0 && b[3] == n);
+            boolean columns = blocks.stream().allMatch(b -> b[0] == 0 && b[1] == m);
+            String what = java.util.Arrays.toString(s) + " blocks " + blocks.stream().map(java.util.Arrays::toString).toList();
+            assertTrue(blocks.size() >= 2, what);
+            if (n > GemmPlan.ROW_SPLIT_MAX_WIDTH * m) assertTrue(columns, "expected blocks of columns: " + what);
+            else assertTrue(rows, "expected blocks of rows: " + what);
+        }
+    }
+
     /** The checker itself: a result off by one term must fail it. */
     @Test
     void checkerRejectsAWrongResult() {
