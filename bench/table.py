@@ -34,7 +34,7 @@ def rows(jmh):
         p = r.get("params", {})
         t = p.get("threads", "1")
         score = r["primaryMetric"]["score"]
-        if cls == "ElementwiseBench":
+        if cls in ("ElementwiseBench", "UnaryMathBench"):
             op = method.replace("New", "").replace("Inplace", "")
             bytes_ = 12 if op in ("add", "mul") else 8
             kind = "existing" if method.endswith("Inplace") else "new"
@@ -48,6 +48,8 @@ def rows(jmh):
             unit = r["primaryMetric"]["scoreUnit"]
             secs = score / {"us/op": 1e6, "ms/op": 1e3, "ns/op": 1e9, "s/op": 1}.get(unit, 1e6)
             key = f"gemm.{n}" if cls == "GemmBench" else f"gemm.f64.{n}"
+            if p.get("variant", "panagrad") != "panagrad":
+                key = f"{p['variant']}:{key}"  # the peer measured by JMH in this run (GemmBench)
             yield key, t, "GFLOP/s", 2 * n ** 3 / secs / 1e9, True
         elif cls == "FmaPeakBench":
             # 2 * 24 FMAs * 16 lanes (AVX-512 float32) * 4096 rounds per op, µs per op
@@ -115,14 +117,17 @@ def main():
     jmh = json.load(open(sys.argv[1]))
     peers = json.load(open(sys.argv[2])) if len(sys.argv) > 2 else {}
     print(f"{'benchmark':34} {'thr':>3} {'unit':>8} {'ours':>10} {'peer here':>10} {'ratio':>7} {'BENCHMARKS.md':>14}")
-    for key, t, unit, ours, higher in rows(jmh):
-        peer = peer_value(peers, key, t, unit)
+    table = [r for r in rows(jmh) if ":" not in r[0]]
+    in_jmh = {(k.split(":", 1)[1], t): v for k, t, u, v, h in rows(jmh) if ":" in k}
+    for key, t, unit, ours, higher in table:
+        peer = in_jmh.get((key, t)) or peer_value(peers, key, t, unit)
         doc = doc_value(key, t)
         ratio = None if not peer else (ours / peer if higher else peer / ours)
         f = lambda v: "" if v is None else (f"{v:10.3f}" if abs(v) < 100 else f"{v:10.1f}")
         print(f"{key:34} {t:>3} {unit:>8} {f(ours)} {f(peer)} {'' if ratio is None else f'{ratio:6.2f}x':>7} {f(doc):>14}")
     print("\nratio: how many times better than the peer measured here (speed up or time down).")
-    table = list(rows(jmh))
+    if in_jmh:
+        print("float32 gemm rows: the peer is OpenBLAS called by GemmBench in the same JMH run, in the fork right after ours.")
     limits(table, peers.get("1", {}))
     peak = next((v for k, t, u, v, h in table if k == "peak.fma" and t == "1"), None)
     if peak:

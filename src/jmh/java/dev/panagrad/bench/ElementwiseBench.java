@@ -22,8 +22,8 @@ import java.util.concurrent.TimeUnit;
  * Elementwise ops on 16M float32 elements (64 MiB per tensor). GB/s of logical traffic =
  * bytes / time, with 12 bytes per element for add and mul (two reads, one write) and 8 for
  * the unary ops: at 16M elements, 201.3 MB / (ms per op) / 1000 for add/mul, 134.2 MB for
- * relu, exp, log, tanh, sigmoid, gelu, silu and sin. log reads b (in [0.5, 1.5)), the others
- * a (standard normal). "new" makes a new result each call (from the caching allocator: no page faults
+ * relu and exp (standard normal input). {@link UnaryMathBench} has the other transcendental
+ * ops, on one thread. "new" makes a new result each call (from the caching allocator: no page faults
  * after the first); "inplace" writes into the first operand (PyTorch's existing-buffer case).
  */
 @State(org.openjdk.jmh.annotations.Scope.Benchmark)
@@ -78,48 +78,6 @@ public class ElementwiseBench {
     public void expNew(Blackhole bh) {
         try (Scope s = Scope.open()) {
             bh.consume(a.exp());
-        }
-    }
-
-    @Benchmark
-    public void logNew(Blackhole bh) {
-        try (Scope s = Scope.open()) {
-            bh.consume(b.log());
-        }
-    }
-
-    @Benchmark
-    public void tanhNew(Blackhole bh) {
-        try (Scope s = Scope.open()) {
-            bh.consume(a.tanh());
-        }
-    }
-
-    @Benchmark
-    public void sigmoidNew(Blackhole bh) {
-        try (Scope s = Scope.open()) {
-            bh.consume(a.sigmoid());
-        }
-    }
-
-    @Benchmark
-    public void geluNew(Blackhole bh) {
-        try (Scope s = Scope.open()) {
-            bh.consume(a.gelu());
-        }
-    }
-
-    @Benchmark
-    public void siluNew(Blackhole bh) {
-        try (Scope s = Scope.open()) {
-            bh.consume(a.silu());
-        }
-    }
-
-    @Benchmark
-    public void sinNew(Blackhole bh) {
-        try (Scope s = Scope.open()) {
-            bh.consume(a.sin());
         }
     }
 

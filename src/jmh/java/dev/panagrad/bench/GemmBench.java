@@ -16,6 +16,7 @@ import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Warmup;
 import org.openjdk.jmh.infra.Blackhole;
 
+import java.lang.foreign.MemorySegment;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -24,6 +25,12 @@ import java.util.concurrent.TimeUnit;
  * 2 N^3 / time: at N = 1024, 2147.5 MFLOP / (µs per op) x 1000, e.g. 9000 µs = 238.6 GFLOP/s
  * ({@code bench/table.py} prints the GFLOP/s beside OpenBLAS's). {@code GemmFloat64Bench}
  * is the float64 row.
+ * <p>
+ * {@code variant = openblas} runs the same product with OpenBLAS ({@link OpenBlas}) on the
+ * same tensors' memory, into a kept result: the peer measured in the same run, in the fork
+ * right after ours (JMH varies the last parameter by name fastest), so the ratio of the two is
+ * not skewed by this shared machine's drift over minutes. Without OpenBLAS, pass
+ * {@code -p variant=panagrad}.
  */
 @State(org.openjdk.jmh.annotations.Scope.Benchmark)
 @BenchmarkMode(Mode.AverageTime)
@@ -38,7 +45,13 @@ public class GemmBench {
     @Param({"1", "2"})
     public int threads;
 
-    private Tensor a, b;
+    /** {@code panagrad}, or {@code openblas} for the peer. */
+    @Param({"panagrad", "openblas"})
+    public String variant;
+
+    private Tensor a, b, c;
+    private boolean openblas;
+    private MemorySegment as, bs, cs;
 
     @Setup
     public void setup() {
@@ -46,16 +59,31 @@ public class GemmBench {
         Tensor.manualSeed(1);
         a = Tensor.randn(n, n).keep();
         b = Tensor.randn(n, n).keep();
+        openblas = variant.equals("openblas");
+        if (openblas) {
+            OpenBlas.load(threads);
+            c = Tensor.zeros(n, n).keep();
+            as = a.segment();
+            bs = b.segment();
+            cs = c.segment();
+        } else if (!variant.equals("panagrad")) {
+            throw new IllegalArgumentException("variant must be panagrad or openblas, not " + variant);
+        }
     }
 
     @TearDown
     public void tearDown() {
         a.close();
         b.close();
+        if (c != null) c.close();
     }
 
     @Benchmark
     public void matmul(Blackhole bh) {
+        if (openblas) {
+            OpenBlas.sgemm(n, as, bs, cs);
+            return;
+        }
         try (Scope s = Scope.open()) {
             bh.consume(a.matmul(b));
         }
