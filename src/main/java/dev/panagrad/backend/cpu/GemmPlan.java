@@ -28,8 +28,9 @@ import dev.panagrad.backend.Gemm;
  * ones are cut into disjoint blocks of C, about four per thread, which the threads take in
  * turn from a shared counter (no other synchronisation): whole matrices when the batch has at
  * least two per thread, otherwise ranges of whole micro-tile rows (or columns, when C is
- * much wider than tall: {@link #ROW_SPLIT_MAX_WIDTH}) of every matrix, at least 512 wide. On a shared machine a thread whose
- * core is busy with another process then does fewer blocks instead of holding everyone up.
+ * much wider than tall: {@link #ROW_SPLIT_MAX_WIDTH}) of every matrix, at least 512 wide. On
+ * a shared machine a thread whose core is busy with another process then does fewer blocks
+ * instead of holding everyone up.
  * Each block packs into its thread's own workspace; the duplicated packing of the shared
  * operand is 1/512 of the block's FMAs or less. Which thread computes a block never changes
  * its result.
@@ -42,11 +43,15 @@ final class GemmPlan {
     /** Products with at most this many rows (rows kernel) or columns (dots) run a direct kernel. */
     static final int DIRECT_MAX_THIN = 4;
     /**
-     * Below this many FMAs (about 40 µs on one core) a product stays on the calling thread:
-     * waking a pool worker costs tens of µs on a shared VM, so N = 128 (2^21 FMAs) ran
-     * slower on two threads than on one.
+     * Below this many FMAs (80^3, 6-9 µs on one core) a product stays on the calling
+     * thread. Above it the two halves run in parallel: {@link SpinningPool}'s worker, spinning
+     * between the ops of a loop, starts a job in well under a microsecond, and a parked one
+     * leaves its block to the caller. Measured on two threads, calls back to back, GFLOP/s
+     * split against one thread: 128^3 270 against 175, 96^3 220 against 158, 80^3 160 against
+     * 117; but 64^3 123 against 140 (two 32-row halves, padded tiles and the hand-over cost
+     * more than they save).
      */
-    static final long PARALLEL_MIN_FMAS = 1L << 22;
+    static final long PARALLEL_MIN_FMAS = 80L * 80 * 80;
 
     /**
      * Products with at most this many outputs and a shared dimension of at least
