@@ -34,7 +34,9 @@ def rows(jmh):
         p = r.get("params", {})
         t = p.get("threads", "1")
         score = r["primaryMetric"]["score"]
-        if cls in ("ElementwiseBench", "UnaryMathBench"):
+        if cls == "UnaryMathBench":
+            yield f"elementwise.{p.get('op')}.new", t, "GB/s", 8 * MB_16M / score, True
+        elif cls == "ElementwiseBench":
             op = method.replace("New", "").replace("Inplace", "")
             bytes_ = 12 if op in ("add", "mul") else 8
             kind = "existing" if method.endswith("Inplace") else "new"

@@ -9,6 +9,7 @@ import org.openjdk.jmh.annotations.Fork;
 import org.openjdk.jmh.annotations.Measurement;
 import org.openjdk.jmh.annotations.Mode;
 import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Param;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.TearDown;
@@ -16,12 +17,13 @@ import org.openjdk.jmh.annotations.Warmup;
 import org.openjdk.jmh.infra.Blackhole;
 
 import java.util.concurrent.TimeUnit;
+import java.util.function.UnaryOperator;
 
 /**
  * The transcendental ops beyond {@link ElementwiseBench}'s exp, on 16M float32 elements into a
  * new result, on one thread (they have no peer figure in BENCHMARKS.md, so the suite spends no
  * two-thread runs on them): 134.2 MB of logical traffic (8 bytes per element) / (ms per op) /
- * 1000 = GB/s. log reads b (in [0.5, 1.5)), the others a (standard normal).
+ * 1000 = GB/s. log reads uniform values in [0.5, 1.5), the others standard normal ones.
  */
 @State(org.openjdk.jmh.annotations.Scope.Benchmark)
 @BenchmarkMode(Mode.AverageTime)
@@ -30,61 +32,38 @@ import java.util.concurrent.TimeUnit;
 @Measurement(iterations = 5, time = 1)
 @Fork(1)
 public class UnaryMathBench {
-    private Tensor a, b;
+    @Param({"log", "tanh", "sigmoid", "gelu", "silu", "sin"})
+    public String op;
+
+    private Tensor input;
+    private UnaryOperator<Tensor> f;
 
     @Setup
     public void setup() {
         Parallelism.setThreads(1);
         Tensor.manualSeed(1);
-        a = Tensor.randn(ElementwiseBench.N).keep();
-        b = Tensor.rand(ElementwiseBench.N).add(0.5).keep();
+        input = op.equals("log") ? Tensor.rand(ElementwiseBench.N).add(0.5).keep() : Tensor.randn(ElementwiseBench.N).keep();
+        f = switch (op) {
+            case "log" -> Tensor::log;
+            case "tanh" -> Tensor::tanh;
+            case "sigmoid" -> Tensor::sigmoid;
+            case "gelu" -> Tensor::gelu;
+            case "silu" -> Tensor::silu;
+            case "sin" -> Tensor::sin;
+            default -> throw new IllegalArgumentException("no such op: " + op);
+        };
     }
 
     @TearDown
     public void tearDown() {
-        a.close();
-        b.close();
+        input.close();
     }
 
+    /** {@code op} of the input into a new result. */
     @Benchmark
-    public void logNew(Blackhole bh) {
+    public void apply(Blackhole bh) {
         try (Scope s = Scope.open()) {
-            bh.consume(b.log());
-        }
-    }
-
-    @Benchmark
-    public void tanhNew(Blackhole bh) {
-        try (Scope s = Scope.open()) {
-            bh.consume(a.tanh());
-        }
-    }
-
-    @Benchmark
-    public void sigmoidNew(Blackhole bh) {
-        try (Scope s = Scope.open()) {
-            bh.consume(a.sigmoid());
-        }
-    }
-
-    @Benchmark
-    public void geluNew(Blackhole bh) {
-        try (Scope s = Scope.open()) {
-            bh.consume(a.gelu());
-        }
-    }
-
-    @Benchmark
-    public void siluNew(Blackhole bh) {
-        try (Scope s = Scope.open()) {
-            bh.consume(a.silu());
-        }
-    }
-
-    @Benchmark
-    public void sinNew(Blackhole bh) {
-        try (Scope s = Scope.open()) {
-            bh.consume(a.sin());
+            bh.consume(f.apply(input));
         }
     }
 }
