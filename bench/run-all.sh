@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # Runs panagrad's whole JMH suite and the peers (PyTorch, NumPy/OpenBLAS) on this machine and
-# prints one table. About 14 minutes on 2 cores (it prints its time at the end). The peers need Debian's python3-torch and
-# libopenblas0-pthread (apt-get install python3-torch libopenblas0-pthread); without them the
-# table shows only our figures and BENCHMARKS.md's.
+# prints one table. About 14 minutes on 2 cores (it prints its time at the end). The peers
+# need Debian's python3-torch and libopenblas0-pthread (apt-get install python3-torch
+# libopenblas0-pthread); without them the table shows only our figures and BENCHMARKS.md's.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 mkdir -p target
